@@ -1,0 +1,109 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Upcoming features applied to every target, tests included (house style point 1).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ArmsTrace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "armstrace", targets: ["armstrace"]),
+        .library(name: "ArmsTraceDomain", targets: ["ArmsTraceDomain"]),
+        .library(name: "ArmsTraceStorage", targets: ["ArmsTraceStorage"]),
+        .library(name: "ArmsTraceWeb", targets: ["ArmsTraceWeb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // Domain: models, validation, errors and repository contracts. Foundation only, no I/O.
+        .target(
+            name: "ArmsTraceDomain",
+            swiftSettings: swiftSettings
+        ),
+        // Storage: the repository contracts on SQLite (GRDB), the CSV importer and exporter.
+        .target(
+            name: "ArmsTraceStorage",
+            dependencies: [
+                "ArmsTraceDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The conformance suite every storage backend's tests run.
+        .target(
+            name: "ArmsTraceStorageTesting",
+            dependencies: ["ArmsTraceDomain"],
+            swiftSettings: swiftSettings
+        ),
+        // Web: buildApplication, the JSON API, the HTML pages.
+        .target(
+            name: "ArmsTraceWeb",
+            dependencies: [
+                "ArmsTraceDomain",
+                "ArmsTraceStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // The command tree of the `armstrace` tool, as a library so tests can parse it.
+        .target(
+            name: "ArmsTraceCommands",
+            dependencies: [
+                "ArmsTraceDomain",
+                "ArmsTraceStorage",
+                "ArmsTraceWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "armstrace",
+            dependencies: ["ArmsTraceCommands"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArmsTraceDomainTests",
+            dependencies: ["ArmsTraceDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArmsTraceStorageTests",
+            dependencies: ["ArmsTraceDomain", "ArmsTraceStorage", "ArmsTraceStorageTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArmsTraceWebTests",
+            dependencies: [
+                "ArmsTraceDomain",
+                "ArmsTraceStorage",
+                "ArmsTraceWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArmsTraceCommandsTests",
+            dependencies: ["ArmsTraceCommands", "ArmsTraceDomain", "ArmsTraceStorage"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

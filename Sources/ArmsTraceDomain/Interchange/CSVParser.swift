@@ -1,0 +1,139 @@
+/// A streaming RFC 4180 CSV parser: bytes go in chunk by chunk, rows come out with the line they start on.
+///
+/// Memory stays bounded by the longest row, whatever the file's size. Fields may be quoted; a quoted field may
+/// hold commas, doubled quotes and line breaks. Lines end in LF or CRLF. A UTF-8 byte order mark is skipped.
+///
+/// ```swift
+/// var parser = CSVParser()
+/// try parser.parse(chunk) { row in print(row.line, row.fields) }
+/// try parser.finish { row in print(row.line, row.fields) }
+/// ```
+public struct CSVParser {
+    /// One row: the 1-based line it starts on and its fields.
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    /// A row that cannot be read as CSV.
+    public struct SyntaxError: Error, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
+
+    private var state = State.fieldStart
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var line = 1
+    private var rowLine = 1
+    private var atFileStart = true
+
+    public init() {}
+
+    /// Parses a chunk, calling `body` for every row it completes.
+    /// - Throws: ``SyntaxError`` for a stray quote or invalid UTF-8; whatever `body` throws.
+    public mutating func parse(_ chunk: [UInt8], _ body: (Row) throws -> Void) throws {
+        try chunk.withUnsafeBufferPointer { buffer in
+            var start = 0
+            if atFileStart, !buffer.isEmpty {
+                atFileStart = false
+                if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+            }
+            var index = start
+            while index < buffer.count {
+                let byte = buffer[index]
+                index += 1
+                switch state {
+                case .fieldStart, .unquoted:
+                    switch byte {
+                    case UInt8(ascii: ","): try endField()
+                    case UInt8(ascii: "\n"): try endRow(body)
+                    case UInt8(ascii: "\r"): state = .afterCR
+                    case UInt8(ascii: "\"") where state == .fieldStart: state = .quoted
+                    default:
+                        field.append(byte)
+                        state = .unquoted
+                    }
+                case .quoted:
+                    if byte == UInt8(ascii: "\"") {
+                        state = .quoteInQuoted
+                    } else {
+                        if byte == UInt8(ascii: "\n") { line += 1 }
+                        field.append(byte)
+                    }
+                case .quoteInQuoted:
+                    switch byte {
+                    case UInt8(ascii: "\""):
+                        field.append(byte)
+                        state = .quoted
+                    case UInt8(ascii: ","): try endField()
+                    case UInt8(ascii: "\n"): try endRow(body)
+                    case UInt8(ascii: "\r"): state = .afterCR
+                    default:
+                        throw SyntaxError(line: line, reason: "unexpected character after a closing quote; a quote inside a quoted field is written twice (\"\")")
+                    }
+                case .afterCR:
+                    if byte == UInt8(ascii: "\n") {
+                        try endRow(body)
+                    } else {
+                        throw SyntaxError(line: line, reason: "a carriage return must be followed by a line feed")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the input, emitting a last row that has no line break after it.
+    /// - Throws: ``SyntaxError`` when a quoted field is still open.
+    public mutating func finish(_ body: (Row) throws -> Void) throws {
+        switch state {
+        case .quoted: throw SyntaxError(line: rowLine, reason: "a quoted field is not closed before the end of the file")
+        case .fieldStart where fields.isEmpty && field.isEmpty: return
+        default: try endRow(body)
+        }
+    }
+
+    private mutating func endField() throws {
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw SyntaxError(line: line, reason: "field \(fields.count + 1) is not valid UTF-8")
+        }
+        fields.append(text)
+        field.removeAll(keepingCapacity: true)
+        state = .fieldStart
+    }
+
+    private mutating func endRow(_ body: (Row) throws -> Void) throws {
+        try endField()
+        let row = Row(line: rowLine, fields: fields)
+        fields.removeAll(keepingCapacity: true)
+        line += 1
+        rowLine = line
+        // A blank line is not a row.
+        if !(row.fields.count == 1 && row.fields[0].isEmpty) { try body(row) }
+    }
+}
+
+/// Writes CSV fields, quoting only where RFC 4180 requires it.
+public enum CSVWriter {
+    /// One row with a trailing line feed.
+    public static func row(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\n"
+    }
+
+    /// A field, quoted when it holds a comma, a quote, a line break or surrounding spaces.
+    public static func escape(_ field: String) -> String {
+        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+            || field.first == " " || field.last == " "
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

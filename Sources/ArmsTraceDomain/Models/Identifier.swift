@@ -1,0 +1,88 @@
+public import Foundation
+import Synchronization
+
+/// A typed identifier: `Identifier<WeaponRecord>` and `Identifier<User>` cannot be swapped by mistake.
+///
+/// Identifiers are UUIDs of version 7 (RFC 9562): time-ordered, so that newer rows sort after older ones and
+/// database indexes append instead of scattering.
+public struct Identifier<Entity>: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// The underlying UUID.
+    public let uuid: UUID
+
+    /// Wraps an existing UUID.
+    public init(_ uuid: UUID) { self.uuid = uuid }
+
+    /// Parses the canonical text form; returns `nil` for anything that is not a UUID.
+    public init?(_ text: String) {
+        guard let uuid = UUID(uuidString: text) else { return nil }
+        self.uuid = uuid
+    }
+
+    /// A new time-ordered identifier.
+    public static func generate(at date: Date = Date()) -> Self {
+        Self(UUID.version7(at: date))
+    }
+
+    /// The lower-case canonical text form, as stored and as shown in the API.
+    public var description: String { uuid.uuidString.lowercased() }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let uuid = UUID(uuidString: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a UUID: \(text)"))
+        }
+        self.uuid = uuid
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension UUID {
+    /// A version 7 UUID: 48 bits of Unix milliseconds, a 12-bit counter, then random bits (RFC 9562, section 5.7,
+    /// with the fixed-length counter of section 6.2).
+    ///
+    /// UUIDs made in one process never go backwards: within one millisecond the counter orders them, so records
+    /// created in a burst (a bulk import) keep their order.
+    public static func version7(at date: Date = Date()) -> UUID {
+        let (millis, counter) = monotonicClock.withLock { state -> (UInt64, UInt16) in
+            let now = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+            if now > state.millis {
+                state = (now, UInt16.random(in: 0..<0x400))
+            } else if state.counter < 0xFFF {
+                state.counter += 1
+            } else {
+                state = (state.millis + 1, 0)
+            }
+            return state
+        }
+        return version7(millis: millis, counter: counter, random: UInt64.random(in: .min ... .max))
+    }
+
+    /// A version 7 UUID drawn from the given generator (deterministic demo data uses a seeded one).
+    public static func version7<G: RandomNumberGenerator>(at date: Date, using generator: inout G) -> UUID {
+        let random = generator.next() as UInt64
+        return version7(millis: UInt64(max(0, date.timeIntervalSince1970 * 1000)), counter: UInt16(random >> 52), random: random)
+    }
+
+    private static let monotonicClock = Mutex<(millis: UInt64, counter: UInt16)>((0, 0))
+
+    private static func version7(millis: UInt64, counter: UInt16, random: UInt64) -> UUID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * UInt64(index))) }
+        bytes[6] = 0x70 | UInt8((counter >> 8) & 0x0F)
+        bytes[7] = UInt8(truncatingIfNeeded: counter)
+        for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * UInt64(index - 8))) }
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        )
+    }
+}

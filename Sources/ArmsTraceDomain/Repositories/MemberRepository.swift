@@ -1,0 +1,16 @@
+/// Stores the members of ArmsTrace.
+public protocol MemberRepository: Sendable {
+    /// Adds a member.
+    /// - Throws: `DomainError.conflict` when a member with the same code exists.
+    func create(_ member: Member) async throws
+
+    /// The member with this code.
+    /// - Throws: `DomainError.notFound` when there is none.
+    func get(_ code: MemberCode) async throws -> Member
+
+    /// Every member, sorted by code.
+    func list() async throws -> [Member]
+
+    /// Those of `codes` that name existing members.
+    func existing(_ codes: [MemberCode]) async throws -> Set<MemberCode>
+}

@@ -1,0 +1,71 @@
+/// The record use cases: who may do what, the entry rules, then one repository call each.
+///
+/// ```swift
+/// let service = RecordService(repositories: repositories)
+/// let record = try await service.create(input, by: actor)
+/// ```
+public struct RecordService: Sendable {
+    public let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    /// Validates and stores a new record owned by the actor's member.
+    /// - Throws: `.forbidden` for a role that may not edit records; `.invalid` naming every bad field;
+    ///   `.conflict` for a duplicate `external_ref`.
+    public func create(_ input: WeaponRecordInput, by actor: Actor) async throws -> WeaponRecord {
+        try requireEditor(actor)
+        let details = try await validate(input, owner: actor.member)
+        return try await repositories.records.create(details, by: actor)
+    }
+
+    /// Validates and stores new details for a record the actor's member owns.
+    /// - Throws: as ``create(_:by:)``, and `.notFound` for a record the actor's member may not see.
+    public func update(_ id: WeaponRecord.ID, with input: WeaponRecordInput, expectedVersion: Int?, by actor: Actor) async throws
+        -> WeaponRecord
+    {
+        try requireEditor(actor)
+        let details = try await validate(input, owner: actor.member)
+        return try await repositories.records.update(id, details: details, expectedVersion: expectedVersion, by: actor)
+    }
+
+    /// A record the actor's member may see.
+    public func get(_ id: WeaponRecord.ID, by actor: Actor) async throws -> WeaponRecord {
+        try await repositories.records.get(id, viewer: actor.member)
+    }
+
+    /// A page of records the actor's member may see.
+    /// - Throws: `.invalid` for a limit out of range.
+    public func list(_ query: RecordQuery, by actor: Actor) async throws -> RecordPage {
+        guard (1...RecordQuery.maximumLimit).contains(query.limit) else {
+            throw DomainError.invalid(field: "limit", "must be from 1 to \(RecordQuery.maximumLimit), got \(query.limit)")
+        }
+        return try await repositories.records.list(query, viewer: actor.member)
+    }
+
+    /// The history of a record the actor's member may see.
+    public func history(_ id: WeaponRecord.ID, by actor: Actor) async throws -> [RecordHistoryEntry] {
+        try await repositories.records.history(id, viewer: actor.member)
+    }
+
+    private func requireEditor(_ actor: Actor) throws {
+        guard actor.role.canEditRecords else {
+            throw DomainError.forbidden("the \(actor.role.rawValue) role reads records but does not change them")
+        }
+    }
+
+    /// Applies the field rules, then checks that every member in a sharing list exists.
+    private func validate(_ input: WeaponRecordInput, owner: MemberCode) async throws -> WeaponRecord.Details {
+        let details = try RecordValidator(owner: owner).validate(input)
+        let listed = details.sharing.memberCodes
+        if !listed.isEmpty {
+            let known = try await repositories.members.existing(listed)
+            let unknown = listed.filter { !known.contains($0) }
+            if !unknown.isEmpty {
+                throw DomainError.invalid(field: "sharing", "unknown members: " + unknown.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+        return details
+    }
+}

@@ -1,0 +1,62 @@
+public import ArmsTraceDomain
+import Foundation
+import GRDB
+
+/// A user made for the demo, with the one-time secret of its token.
+public struct DemoUser: Sendable {
+    public var user: User
+    public var token: String
+}
+
+extension SQLiteDatabase {
+    /// Whether the database holds no member yet.
+    public func isEmpty() async throws -> Bool {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM member") == 0 }
+    }
+
+    /// Seeds the demo members, an officer per member with a fresh token, and `records` synthetic records.
+    ///
+    /// Members that exist already are kept. Demo records go into a database that has none yet. Records are written in transactions of 20,000, each with its history
+    /// entry, so a million records take a minute or so.
+    /// - Parameters:
+    ///   - records: how many records to add.
+    ///   - seed: the same seed gives the same records.
+    ///   - progress: called after each transaction with the records written so far.
+    /// - Returns: the users made, with their tokens.
+    public func seedDemo(
+        records: Int, seed: UInt64, progress: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> [DemoUser] {
+        let repositories = self.repositories
+        guard try await repositories.records.count(owner: nil) == 0 || records == 0 else {
+            throw DomainError.conflict("the database already holds records; demo records go into an empty database")
+        }
+        var users: [DemoUser] = []
+        for member in DemoData.members {
+            let exists = try await !repositories.members.existing([member.id]).isEmpty
+            if !exists { try await repositories.members.create(member) }
+            let user = User(id: .generate(), member: member.id, name: "Demo officer (\(member.id))", role: .officer, createdAt: Date())
+            try await repositories.users.create(user)
+            let token = try await repositories.users.issueToken(for: user.id, name: "demo", expiresAt: nil)
+            users.append(DemoUser(user: user, token: token.secret))
+        }
+        let batch = 20_000
+        var generator = DemoData(seed: seed)
+        var written = 0
+        while written < records {
+            let count = min(batch, records - written)
+            let chunk = (0..<count).map { _ in generator.next() }
+            let idSeed = seed &+ UInt64(written)
+            try await writer.translatedWrite { db in
+                let rowWriter = try RecordRowWriter(db)
+                var idGenerator = SeededGenerator(seed: idSeed)
+                for record in chunk {
+                    let id = WeaponRecord.ID(UUID.version7(at: record.enteredAt, using: &idGenerator))
+                    try rowWriter.insert(record.details, id: id, by: .commandLine(for: record.owner), at: record.enteredAt)
+                }
+            }
+            written += count
+            progress(written)
+        }
+        return users
+    }
+}

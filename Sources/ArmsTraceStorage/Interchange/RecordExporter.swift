@@ -1,0 +1,49 @@
+public import ArmsTraceDomain
+import Foundation
+import GRDB
+
+/// The formats of an export.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// The import format: an export re-imports to the same records.
+    case csv
+    /// A JSON array of records as the API shows them.
+    case json
+}
+
+extension SQLiteDatabase {
+    /// Streams a member's own records, oldest first, to `write` in chunks.
+    ///
+    /// Reads from one consistent snapshot of the database; memory stays flat.
+    /// - Returns: how many records were written.
+    public func exportRecords(
+        owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void
+    ) async throws -> Int {
+        try await writer.read { db in
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT * FROM weapon_record WHERE owner_code = ? ORDER BY id", arguments: [owner.rawValue]
+            )
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            var buffer = format == .csv ? RecordCSV.headerRow : "["
+            var count = 0
+            while let row = try cursor.next() {
+                // Sharing lists are read per record here; exports are rare next to reads, and this keeps memory flat.
+                let record = try WeaponRecordSQLiteRepository.records(db, rows: [row])[0]
+                switch format {
+                case .csv: buffer += RecordCSV.row(record.details)
+                case .json: buffer += (count == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(record), as: UTF8.self)
+                }
+                count += 1
+                if buffer.utf8.count > 1 << 16 {
+                    try write(buffer)
+                    buffer = ""
+                }
+            }
+            if format == .json { buffer += "\n]\n" }
+            try write(buffer)
+            return count
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArmsTraceDomain
+import Foundation
+import GRDB
+
+/// ``MemberRepository`` on SQLite.
+struct MemberSQLiteRepository: MemberRepository {
+    let writer: any DatabaseWriter
+
+    func create(_ member: Member) async throws {
+        try await writer.translatedWrite(conflict: "member \(member.id) exists") { db in
+            try db.execute(
+                sql: "INSERT INTO member (code, kind, name, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [member.id.rawValue, member.kind.rawValue, member.name, Date()]
+            )
+        }
+    }
+
+    func get(_ code: MemberCode) async throws -> Member {
+        let row = try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT code, kind, name FROM member WHERE code = ?", arguments: [code.rawValue])
+        }
+        guard let row else { throw DomainError.notFound(entity: "member", id: code.rawValue) }
+        return try Self.member(row)
+    }
+
+    func list() async throws -> [Member] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, kind, name FROM member ORDER BY code").map(Self.member)
+        }
+    }
+
+    func existing(_ codes: [MemberCode]) async throws -> Set<MemberCode> {
+        guard !codes.isEmpty else { return [] }
+        let raw = codes.map(\.rawValue)
+        let found = try await writer.read { db in
+            try String.fetchAll(db, SQLRequest(literal: "SELECT code FROM member WHERE code IN \(raw)"))
+        }
+        return Set(found.compactMap(MemberCode.init))
+    }
+
+    static func member(_ row: Row) throws -> Member {
+        guard let code = MemberCode(row["code"]), let kind = Member.Kind(rawValue: row["kind"]) else {
+            throw StorageError("member row is malformed")
+        }
+        return Member(id: code, kind: kind, name: row["name"])
+    }
+}

@@ -1,0 +1,82 @@
+public import ArmsTraceDomain
+import Foundation
+public import GRDB
+
+/// An ArmsTrace database in one SQLite file, opened once for the life of the process.
+///
+/// The file is in WAL mode with `synchronous=FULL`, so a committed transaction survives a power loss, not only a
+/// process crash (GRDB's pool sets `NORMAL` itself; this type raises it on the writer after opening). Foreign keys
+/// are enforced. Tests use ``inMemory()``.
+///
+/// ```swift
+/// let database = try SQLiteDatabase(path: "armstrace.sqlite")
+/// try await database.migrate()
+/// let repositories = database.repositories
+/// ```
+public struct SQLiteDatabase: Sendable {
+    /// The GRDB writer: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
+    let writer: any DatabaseWriter
+
+    /// Opens (and creates if need be) the database file at `path`. Does not migrate.
+    /// - Throws: `StorageError` when the file cannot be opened as a database.
+    public init(path: String) throws {
+        let pool = try StorageError.translating { try DatabasePool(path: path, configuration: Self.configuration()) }
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        self.writer = pool
+    }
+
+    private init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// A private database in memory, for tests.
+    public static func inMemory() throws -> SQLiteDatabase {
+        SQLiteDatabase(writer: try DatabaseQueue(configuration: configuration()))
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "armstrace"
+        return configuration
+    }
+
+    /// Applies every migration not yet applied, each in its own transaction.
+    public func migrate() throws {
+        try SQLiteMigrations.migrator.migrate(writer)
+    }
+
+    /// Whether every known migration has been applied.
+    public func isMigrated() async throws -> Bool {
+        try await writer.read { db in try SQLiteMigrations.migrator.hasCompletedMigrations(db) }
+    }
+
+    /// The names of the migrations that `migrate()` would apply.
+    public func pendingMigrations() async throws -> [String] {
+        let applied = try await writer.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
+        return SQLiteMigrations.migrator.migrations.filter { !applied.contains($0) }
+    }
+
+    /// The value of a PRAGMA as the writer connection sees it (`synchronous` reads 2 for FULL).
+    public func pragma(_ name: String) async throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    /// The repositories over this database.
+    public var repositories: Repositories {
+        Repositories(
+            members: MemberSQLiteRepository(writer: writer),
+            users: UserSQLiteRepository(writer: writer),
+            records: WeaponRecordSQLiteRepository(writer: writer)
+        )
+    }
+}
+
+extension SQLiteDatabase {
+    /// Runs raw SQL in a write transaction: for tests of the schema's own guarantees, never for application code.
+    package func execute(sql: String) async throws {
+        try await writer.write { db in try db.execute(sql: sql) }
+    }
+}

@@ -1,0 +1,102 @@
+import GRDB
+
+/// The SQLite schema as an append-only list of named migrations.
+///
+/// Never edit or reorder a migration that has shipped: add a new one. Names are stable strings, never derived from
+/// types, and the SQL never refers to application types. Table and column names are snake_case, as on PostgreSQL.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-01-registry") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE member (
+                        code TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('state', 'organisation')),
+                        name TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+
+                    CREATE TABLE app_user (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE INDEX app_user_member ON app_user(member_code);
+
+                    CREATE TABLE api_token (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        token_hash BLOB NOT NULL UNIQUE,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT,
+                        revoked_at TEXT
+                    );
+
+                    CREATE TABLE weapon_record (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        external_ref TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        make TEXT NOT NULL,
+                        model TEXT,
+                        calibre TEXT,
+                        serial_number TEXT,
+                        serial_obliterated TEXT NOT NULL CHECK (serial_obliterated IN ('no', 'yes', 'partly')),
+                        markings TEXT NOT NULL,
+                        country_of_manufacture TEXT,
+                        year_of_manufacture INTEGER,
+                        import_country TEXT,
+                        import_year INTEGER,
+                        status TEXT NOT NULL,
+                        event_date TEXT,
+                        event_country TEXT,
+                        event_place TEXT,
+                        event_circumstances TEXT,
+                        event_legal_justification TEXT,
+                        event_criminal_context TEXT,
+                        event_case_reference TEXT,
+                        sharing_mode TEXT NOT NULL CHECK (sharing_mode IN ('all', 'owner', 'members')),
+                        notes TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (owner_code, external_ref),
+                        CHECK (serial_number IS NOT NULL OR serial_obliterated = 'yes')
+                    );
+                    CREATE INDEX weapon_record_status ON weapon_record(status, id);
+                    CREATE INDEX weapon_record_event_date ON weapon_record(event_date);
+
+                    CREATE TABLE weapon_record_share (
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id) ON DELETE CASCADE,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        PRIMARY KEY (member_code, record_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX weapon_record_share_record ON weapon_record_share(record_id);
+
+                    CREATE TABLE weapon_record_history (
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id),
+                        version INTEGER NOT NULL,
+                        action TEXT NOT NULL CHECK (action IN ('created', 'updated')),
+                        recorded_at TEXT NOT NULL,
+                        user_id TEXT,
+                        member_code TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        PRIMARY KEY (record_id, version)
+                    ) WITHOUT ROWID;
+
+                    -- The history is append-only: the database itself refuses to change or remove an entry.
+                    CREATE TRIGGER weapon_record_history_no_update BEFORE UPDATE ON weapon_record_history
+                    BEGIN SELECT RAISE(ABORT, 'weapon_record_history is append-only'); END;
+                    CREATE TRIGGER weapon_record_history_no_delete BEFORE DELETE ON weapon_record_history
+                    BEGIN SELECT RAISE(ABORT, 'weapon_record_history is append-only'); END;
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,75 @@
+import ArmsTraceDomain
+import Foundation
+import GRDB
+
+/// ``UserRepository`` on SQLite; token secrets are stored as SHA-256 hashes only.
+struct UserSQLiteRepository: UserRepository {
+    let writer: any DatabaseWriter
+
+    func create(_ user: User) async throws {
+        try await writer.translatedWrite(conflict: "user \(user.id) exists") { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM member WHERE code = ?", arguments: [user.member.rawValue]) != nil else {
+                throw DomainError.notFound(entity: "member", id: user.member.rawValue)
+            }
+            try db.execute(
+                sql: "INSERT INTO app_user (id, member_code, name, role, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [user.id.description, user.member.rawValue, user.name, user.role.rawValue, user.createdAt]
+            )
+        }
+    }
+
+    func get(_ id: User.ID) async throws -> User {
+        let row = try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id.description])
+        }
+        guard let row else { throw DomainError.notFound(entity: "user", id: id.description) }
+        return try Self.user(row)
+    }
+
+    func list(member: MemberCode) async throws -> [User] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM app_user WHERE member_code = ? ORDER BY id", arguments: [member.rawValue])
+                .map(Self.user)
+        }
+    }
+
+    func issueToken(for user: User.ID, name: String, expiresAt: Date?) async throws -> IssuedToken {
+        let secret = TokenSecrets.generate()
+        let hash = TokenSecrets.hash(secret)
+        try await writer.translatedWrite { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE id = ?", arguments: [user.description]) != nil else {
+                throw DomainError.notFound(entity: "user", id: user.description)
+            }
+            try db.execute(
+                sql: "INSERT INTO api_token (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [UUID.version7().uuidString.lowercased(), user.description, name, hash, Date(), expiresAt]
+            )
+        }
+        return IssuedToken(secret: secret, userID: user, name: name, expiresAt: expiresAt)
+    }
+
+    func authenticate(token: String, at now: Date) async throws -> User {
+        guard token.hasPrefix(TokenSecrets.prefix), token.utf8.count < 100 else { throw DomainError.unauthenticated }
+        let hash = TokenSecrets.hash(token)
+        let row = try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT u.*, t.expires_at AS token_expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
+                    WHERE t.token_hash = ? AND t.revoked_at IS NULL
+                    """,
+                arguments: [hash]
+            )
+        }
+        guard let row else { throw DomainError.unauthenticated }
+        if let expiresAt = row["token_expires_at"] as Date?, expiresAt <= now { throw DomainError.unauthenticated }
+        return try Self.user(row)
+    }
+
+    static func user(_ row: Row) throws -> User {
+        guard let id = User.ID(row["id"] as String), let member = MemberCode(row["member_code"]),
+            let role = User.Role(rawValue: row["role"])
+        else { throw StorageError("app_user row is malformed") }
+        return User(id: id, member: member, name: row["name"], role: role, createdAt: row["created_at"])
+    }
+}

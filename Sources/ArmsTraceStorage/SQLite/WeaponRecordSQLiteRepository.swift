@@ -1,0 +1,163 @@
+import ArmsTraceDomain
+import Foundation
+import GRDB
+
+/// ``WeaponRecordRepository`` on SQLite.
+struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
+    let writer: any DatabaseWriter
+
+    func create(_ details: WeaponRecord.Details, by actor: Actor) async throws -> WeaponRecord {
+        try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
+            let id = WeaponRecord.ID.generate()
+            try RecordRowWriter(db).insert(details, id: id, by: actor, at: Date())
+            return try Self.fetch(db, id: id)!
+        }
+    }
+
+    func update(_ id: WeaponRecord.ID, details: WeaponRecord.Details, expectedVersion: Int?, by actor: Actor) async throws
+        -> WeaponRecord
+    {
+        try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
+            guard let current = try Self.fetch(db, id: id) else { throw DomainError.notFound(entity: "record", id: id.description) }
+            try current.authorizeChange(by: actor)
+            if let expectedVersion, expectedVersion != current.version {
+                throw DomainError.conflict("record \(id) is at version \(current.version), not \(expectedVersion); reload it and apply the change again")
+            }
+            guard current.details != details else { return current }
+            try RecordRowWriter(db).update(id, to: current.version + 1, details: details, by: actor, at: Date())
+            return try Self.fetch(db, id: id)!
+        }
+    }
+
+    func get(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> WeaponRecord {
+        let record = try await writer.read { db in try Self.fetch(db, id: id) }
+        guard let record, record.isVisible(to: viewer) else { throw DomainError.notFound(entity: "record", id: id.description) }
+        return record
+    }
+
+    func list(_ query: RecordQuery, viewer: MemberCode) async throws -> RecordPage {
+        var sql: SQL = "SELECT r.* FROM weapon_record r WHERE \(Self.visible(to: viewer))"
+        if let cursor = query.cursor {
+            guard let after = WeaponRecord.ID(cursor) else { throw DomainError.invalid(field: "cursor", "is not a cursor from a previous page") }
+            sql += " AND r.id < \(after.description)"
+        }
+        if let status = query.status { sql += " AND r.status = \(status.rawValue)" }
+        if let category = query.category { sql += " AND r.category = \(category.rawValue)" }
+        if let make = query.make { sql += " AND r.make = \(make) COLLATE NOCASE" }
+        if let country = query.country {
+            sql += " AND (r.country_of_manufacture = \(country) OR r.import_country = \(country) OR r.event_country = \(country))"
+        }
+        if let from = query.eventFrom { sql += " AND r.event_date >= \(from.description)" }
+        if let to = query.eventTo { sql += " AND r.event_date <= \(to.description)" }
+        if let owner = query.owner { sql += " AND r.owner_code = \(owner.rawValue)" }
+        sql += " ORDER BY r.id DESC LIMIT \(query.limit + 1)"
+        let finalSQL = sql
+        var records = try await writer.read { db in try Self.records(db, rows: Row.fetchAll(db, SQLRequest(literal: finalSQL))) }
+        var next: String?
+        if records.count > query.limit {
+            records.removeLast()
+            next = records.last?.id.description
+        }
+        return RecordPage(records: records, nextCursor: next)
+    }
+
+    func history(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> [RecordHistoryEntry] {
+        _ = try await get(id, viewer: viewer)
+        let rows = try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM weapon_record_history WHERE record_id = ? ORDER BY version", arguments: [id.description]
+            )
+        }
+        let decoder = JSONDecoder()
+        var previous: [String: JSONValue]?
+        return try rows.map { row in
+            let snapshot = try decoder.decode([String: JSONValue].self, from: Data((row["snapshot"] as String).utf8))
+            defer { previous = snapshot }
+            guard let action = RecordHistoryEntry.Action(rawValue: row["action"]), let member = MemberCode(row["member_code"]),
+                let channel = Actor.Channel(rawValue: row["channel"])
+            else { throw StorageError("weapon_record_history row is malformed") }
+            return RecordHistoryEntry(
+                version: row["version"], action: action, recordedAt: row["recorded_at"],
+                userID: (row["user_id"] as String?).flatMap(User.ID.init), member: member, channel: channel,
+                changes: RecordHistoryEntry.changes(from: previous, to: snapshot)
+            )
+        }
+    }
+
+    func count(owner: MemberCode?) async throws -> Int {
+        try await writer.read { db in
+            if let owner {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record WHERE owner_code = ?", arguments: [owner.rawValue]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record") ?? 0
+        }
+    }
+
+    // MARK: - Reading rows
+
+    /// The condition that a record `r` is visible to `viewer`: owned by it, shared with all, or listed.
+    static func visible(to viewer: MemberCode) -> SQL {
+        """
+        (r.owner_code = \(viewer.rawValue) OR r.sharing_mode = 'all' OR (r.sharing_mode = 'members' AND EXISTS (
+            SELECT 1 FROM weapon_record_share s WHERE s.member_code = \(viewer.rawValue) AND s.record_id = r.id)))
+        """
+    }
+
+    static func duplicateReference(_ details: WeaponRecord.Details) -> String {
+        "external_ref '\(details.externalRef)' is already used by another of your records"
+    }
+
+    static func fetch(_ db: Database, id: WeaponRecord.ID) throws -> WeaponRecord? {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM weapon_record WHERE id = ?", arguments: [id.description])
+        return try records(db, rows: rows).first
+    }
+
+    /// Turns record rows into records, reading the sharing lists of those that have one in a single query.
+    static func records(_ db: Database, rows: [Row]) throws -> [WeaponRecord] {
+        let listed = rows.filter { $0["sharing_mode"] == "members" }.map { $0["id"] as String }
+        var shares: [String: [MemberCode]] = [:]
+        if !listed.isEmpty {
+            let request = SQLRequest<Row>(
+                literal: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN \(listed) ORDER BY member_code"
+            )
+            for row in try Row.fetchAll(db, request) {
+                if let code = MemberCode(row["member_code"]) { shares[row["record_id"], default: []].append(code) }
+            }
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try rows.map { row in try record(row, shares: shares, decoder: decoder) }
+    }
+
+    static func record(_ row: Row, shares: [String: [MemberCode]], decoder: JSONDecoder) throws -> WeaponRecord {
+        let id: String = row["id"]
+        guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row["owner_code"]),
+            let category = WeaponCategory(rawValue: row["category"]), let status = RecordStatus(rawValue: row["status"]),
+            let obliterated = SerialObliteration(rawValue: row["serial_obliterated"])
+        else { throw StorageError("weapon_record row \(id) is malformed") }
+        let sharing: Sharing =
+            switch row["sharing_mode"] as String {
+            case "all": .all
+            case "owner": .owner
+            default: .members(shares[id] ?? [])
+            }
+        let details = WeaponRecord.Details(
+            externalRef: row["external_ref"], category: category, make: row["make"], model: row["model"],
+            calibre: row["calibre"], serialNumber: row["serial_number"], serialObliterated: obliterated,
+            markings: try decoder.decode([Marking].self, from: Data((row["markings"] as String).utf8)),
+            countryOfManufacture: row["country_of_manufacture"], yearOfManufacture: row["year_of_manufacture"],
+            importCountry: row["import_country"], importYear: row["import_year"], status: status,
+            event: WeaponRecord.Event(
+                date: (row["event_date"] as String?).flatMap { CalendarDate($0) }, country: row["event_country"],
+                place: row["event_place"], circumstances: row["event_circumstances"],
+                legalJustification: row["event_legal_justification"], criminalContext: row["event_criminal_context"],
+                caseReference: row["event_case_reference"]
+            ),
+            sharing: sharing, notes: row["notes"]
+        )
+        return WeaponRecord(
+            id: recordID, owner: owner, version: row["version"], details: details, createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
+        )
+    }
+}

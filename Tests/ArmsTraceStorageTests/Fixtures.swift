@@ -1,0 +1,61 @@
+import ArmsTraceDomain
+import ArmsTraceStorage
+import Foundation
+import Synchronization
+
+/// A folder under the system's temporary directory, removed when the value is released.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("armstrace-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A thread-safe counter for unique names.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+extension SQLiteDatabase {
+    /// The database with every migration applied.
+    func migrated() throws -> SQLiteDatabase {
+        try migrate()
+        return self
+    }
+
+    /// A migrated in-memory database with the given members.
+    static func withMembers(_ codes: [String] = ["KEN", "UGA", "FRA"]) async throws -> SQLiteDatabase {
+        let database = try SQLiteDatabase.inMemory().migrated()
+        for code in codes {
+            try await database.repositories.members.create(try Member.validated(code: code, name: code))
+        }
+        return database
+    }
+
+    /// Imports CSV text as `member`'s operator.
+    func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false) async throws -> ImportReport {
+        let chunks = LockedChunks([Array(text.utf8)])
+        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun) { chunks.next() }
+    }
+
+    /// Exports `member`'s records as CSV text.
+    func exportCSV(member: String = "KEN", format: ExportFormat = .csv) async throws -> String {
+        let output = Mutex("")
+        _ = try await exportRecords(owner: MemberCode(member)!, format: format) { text in output.withLock { $0 += text } }
+        return output.withLock { $0 }
+    }
+}
+
+/// Hands out byte chunks one at a time.
+final class LockedChunks: Sendable {
+    private let chunks: Mutex<[[UInt8]]>
+    init(_ chunks: [[UInt8]]) { self.chunks = Mutex(chunks) }
+    func next() -> [UInt8]? { chunks.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+}

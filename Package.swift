@@ -70,13 +70,18 @@ let package = Package(
                 "ArmsTraceStorage",
                 "ArmsTraceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "armstrace",
-            dependencies: ["ArmsTraceCommands"],
+            dependencies: [
+                "ArmsTraceCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

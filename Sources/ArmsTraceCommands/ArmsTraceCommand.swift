@@ -1,0 +1,16 @@
+public import ArgumentParser
+
+/// `armstrace`: the ArmsTrace server and its operator's tools.
+public struct ArmsTraceCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "armstrace",
+        abstract: "The shared register of illicit small arms and light weapons, and its operator's tools.",
+        version: "0.1.0",
+        subcommands: [
+            Serve.self, Demo.self, MemberCommand.self, UserCommand.self, Import.self, Export.self, Migrate.self,
+            Benchmark.self,
+        ]
+    )
+
+    public init() {}
+}

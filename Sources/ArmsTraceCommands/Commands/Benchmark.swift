@@ -1,0 +1,121 @@
+import ArgumentParser
+import ArmsTraceDomain
+import ArmsTraceStorage
+import Foundation
+
+extension ArmsTraceCommand {
+    /// `armstrace benchmark …`: measurements printed side by side, as ratios within one run.
+    struct Benchmark: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure ArmsTrace against a baseline in one run and print the figures.",
+            subcommands: [ImportSpeed.self]
+        )
+
+        /// `armstrace benchmark import --rows N`.
+        struct ImportSpeed: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "import",
+                abstract: "CSV import speed against SQLite's raw insert rate for the same rows.",
+                discussion: """
+                    Generates N demo records as a CSV file, imports it into a new database (validation, history, \
+                    indexes), imports it again (every row unchanged), then inserts the same rows, already parsed and \
+                    in memory, into a bare SQLite table with the same durability settings. Build with -c release.
+                    """
+            )
+
+            @Option(help: "How many rows.")
+            var rows = 1_000_000
+
+            @Option(help: "Where to put the files (default: a new temporary folder, removed afterwards).")
+            var folder: String?
+
+            func run() async throws {
+                let keep = folder != nil
+                let base = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("armstrace-bench-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+                defer { if !keep { try? FileManager.default.removeItem(at: base) } }
+                let csvPath = base.appendingPathComponent("records.csv").path
+
+                var clock = ContinuousClock.now
+                try writeCSV(to: csvPath)
+                let size = (try FileManager.default.attributesOfItem(atPath: csvPath)[.size] as? Int) ?? 0
+                report("generated \(rows) rows, \(size / 1_048_576) MiB of CSV", since: clock)
+
+                let database = try SQLiteDatabase(path: base.appendingPathComponent("armstrace.sqlite").path)
+                try database.migrate()
+                for member in DemoData.members { try await database.repositories.members.create(member) }
+                let actor = Actor.commandLine(for: MemberCode("KEN")!)
+
+                clock = ContinuousClock.now
+                let first = try await database.importRecords(csvAt: csvPath, by: actor)
+                let importTime = ContinuousClock.now - clock
+                guard first.accepted, first.created == rows else {
+                    throw ValidationError("the import failed: \(first.problems.prefix(3).map(\.description).joined(separator: "; "))")
+                }
+                let rss = peakResidentMiB()
+                clock = ContinuousClock.now
+                let second = try await database.importRecords(csvAt: csvPath, by: actor)
+                let reimportTime = ContinuousClock.now - clock
+
+                let parsed = try parse(csvPath)
+                let baseline = try RawInsertBaseline.run(path: base.appendingPathComponent("raw.sqlite").path, rows: parsed)
+
+                let importRate = Double(rows) / importTime.seconds
+                let baselineRate = Double(rows) / baseline.seconds
+                print("")
+                print("rows                           \(rows)")
+                print(line("ArmsTrace import (CSV → records)", importTime, importRate))
+                print(line("ArmsTrace re-import (unchanged)", reimportTime, Double(second.unchanged) / reimportTime.seconds))
+                print(line("SQLite raw insert (same rows)", baseline, baselineRate))
+                print(String(format: "import / raw insert ratio       %.2f", importRate / baselineRate))
+                print("peak resident memory after import  \(rss) MiB")
+            }
+
+            private func writeCSV(to path: String) throws {
+                guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ValidationError("cannot create \(path)") }
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                var generator = DemoData(seed: 42)
+                var buffer = RecordCSV.headerRow
+                for _ in 0..<rows {
+                    var record = generator.next().details
+                    if case .members(let codes) = record.sharing { record.sharing = .members(codes.filter { $0.rawValue != "KEN" }) }
+                    if record.sharing == .members([]) { record.sharing = .owner }
+                    buffer += RecordCSV.row(record)
+                    if buffer.utf8.count > 1 << 20 {
+                        try handle.write(contentsOf: Data(buffer.utf8))
+                        buffer = ""
+                    }
+                }
+                try handle.write(contentsOf: Data(buffer.utf8))
+            }
+
+            private func parse(_ path: String) throws -> [[String]] {
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                var parser = CSVParser()
+                var rows: [[String]] = []
+                rows.reserveCapacity(self.rows + 1)
+                while let data = try handle.read(upToCount: 1 << 20) {
+                    try parser.parse([UInt8](data)) { rows.append($0.fields) }
+                }
+                try parser.finish { rows.append($0.fields) }
+                return Array(rows.dropFirst())
+            }
+
+            private func report(_ what: String, since start: ContinuousClock.Instant) {
+                FileHandle.standardError.write(Data(String(format: "%@ in %.1f s\n", what, (ContinuousClock.now - start).seconds).utf8))
+            }
+
+            private func line(_ label: String, _ duration: Duration, _ rate: Double) -> String {
+                label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.2f s  %10.0f rows/s", duration.seconds, rate)
+            }
+
+            private func peakResidentMiB() -> Int {
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                return usage.ru_maxrss / 1024
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+public import ArmsTraceDomain
+import ArmsTraceStorage
+import Foundation
+public import Hummingbird
+public import Logging
+import Mustache
+
+/// The server's settings.
+public struct AppConfiguration: Sendable {
+    /// The address to listen on. Default `127.0.0.1`.
+    public var host: String
+    /// The port to listen on; 0 picks a free one. Default 8080.
+    public var port: Int
+    /// The SQLite database file. Default `armstrace.sqlite` in the working directory.
+    public var databasePath: String
+    /// Whether to apply pending migrations at startup. Default `true`: the embedded database belongs to this
+    /// server alone.
+    public var migrate: Bool
+    /// The log level of the root logger. Default `info`.
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "armstrace.sqlite", migrate: Bool = true,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.migrate = migrate
+        self.logLevel = logLevel
+    }
+}
+
+/// Builds the ArmsTrace server on a database file: opens it once, migrates it when configured to, and wires the
+/// routes.
+///
+/// ```swift
+/// let app = try await buildApplication(configuration: AppConfiguration(port: 8080))
+/// try await app.runService()
+/// ```
+/// - Throws: when the database cannot be opened, is not migrated and `migrate` is off, or a resource is missing.
+public func buildApplication(configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "armstrace")
+    logger.logLevel = configuration.logLevel
+    let database = try SQLiteDatabase(path: configuration.databasePath)
+    if configuration.migrate {
+        try database.migrate()
+    } else if !(try await database.pendingMigrations().isEmpty) {
+        throw StartupError("the database at \(configuration.databasePath) needs migrations; run `armstrace migrate` first")
+    }
+    return try await buildApplication(repositories: database.repositories, configuration: configuration, logger: logger)
+}
+
+/// Builds the ArmsTrace server over given repositories: what tests call with an in-memory database.
+public func buildApplication(
+    repositories: Repositories, configuration: AppConfiguration, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(repositories: repositories)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ArmsTrace"),
+        logger: logger
+    )
+}
+
+/// Attaches the middleware and the routes; reads the OpenAPI document and the templates once, failing here if one
+/// is missing rather than on a request.
+package func buildRouter(repositories: Repositories) async throws -> Router<AppRequestContext> {
+    guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+        throw StartupError("the server's resources are missing from its bundle")
+    }
+    let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+    let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
+    for name in ["home"] where templates.getTemplate(named: name) == nil {
+        throw StartupError("template \(name) is missing")
+    }
+
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware(.info)
+        APIErrorMiddleware()
+    }
+    SystemController(openAPIDocument: openAPIDocument).addRoutes(to: router)
+    WebController(templates: templates, members: repositories.members).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+        .add(middleware: BearerAuthMiddleware(users: repositories.users))
+        .group(context: AuthenticatedContext.self)
+    MemberController(members: repositories.members).addRoutes(to: api)
+    RecordController(service: RecordService(repositories: repositories)).addRoutes(to: api.group("records"))
+    return router
+}
+
+/// A reason the server cannot start, written for its operator.
+public struct StartupError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

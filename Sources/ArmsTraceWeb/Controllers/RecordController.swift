@@ -1,0 +1,123 @@
+import ArmsTraceDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/records`: create, read, update and list weapon records, and read a record's history.
+///
+/// A member sees its own records and those shared with it; any other record answers 404, exactly as a record that
+/// does not exist.
+struct RecordController {
+    let service: RecordService
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get(use: list)
+        group.post(use: create)
+        group.get(":id", use: get)
+        group.put(":id", use: update)
+        group.get(":id/history", use: history)
+    }
+
+    /// A page of records: `{"records": [...], "next_cursor": "..."}`.
+    struct Page: ResponseEncodable {
+        var records: [WeaponRecord]
+        var nextCursor: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(records, forKey: .records)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+        enum CodingKeys: String, CodingKey { case records, nextCursor }
+    }
+
+    /// A record's history: `{"record_id": ..., "entries": [...]}`.
+    struct History: ResponseEncodable {
+        var recordId: WeaponRecord.ID
+        var entries: [RecordHistoryEntry]
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Page {
+        let query = try Self.query(request)
+        let page = try await service.list(query, by: context.actor)
+        return Page(records: page.records, nextCursor: page.nextCursor)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: WeaponRecordInput.self, context: context)
+        let record = try await service.create(input, by: context.actor)
+        var response = try context.responseEncoder.encode(record, from: request, context: context)
+        response.status = .created
+        response.headers[.location] = "/api/v1/records/\(record.id)"
+        response.headers[.eTag] = Self.eTag(record)
+        return response
+    }
+
+    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let record = try await service.get(try Self.id(context), by: context.actor)
+        var response = try context.responseEncoder.encode(record, from: request, context: context)
+        response.headers[.eTag] = Self.eTag(record)
+        return response
+    }
+
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let id = try Self.id(context)
+        let expectedVersion = try request.headers[.ifMatch].map(Self.version(fromETag:))
+        let input = try await request.decodeJSON(as: WeaponRecordInput.self, context: context)
+        let record = try await service.update(id, with: input, expectedVersion: expectedVersion, by: context.actor)
+        var response = try context.responseEncoder.encode(record, from: request, context: context)
+        response.headers[.eTag] = Self.eTag(record)
+        return response
+    }
+
+    @Sendable func history(_ request: Request, context: AuthenticatedContext) async throws -> History {
+        let id = try Self.id(context)
+        return History(recordId: id, entries: try await service.history(id, by: context.actor))
+    }
+
+    // MARK: - Parameters
+
+    private static func id(_ context: AuthenticatedContext) throws -> WeaponRecord.ID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = WeaponRecord.ID(text) else { throw APIError.badParameter("id", "'\(text)' is not a record ID") }
+        return id
+    }
+
+    /// A record's ETag is its version: `"v3"`.
+    private static func eTag(_ record: WeaponRecord) -> String { "\"v\(record.version)\"" }
+
+    private static func version(fromETag text: String) throws -> Int {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("\"v"), trimmed.hasSuffix("\""), let version = Int(trimmed.dropFirst(2).dropLast()) else {
+            throw APIError.badParameter("If-Match", "'\(text)' is not an ETag of this API, such as \"v3\"")
+        }
+        return version
+    }
+
+    static func query(_ request: Request) throws -> RecordQuery {
+        let parameters = request.uri.queryParameters
+        func value(_ name: String) -> String? {
+            parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func parse<T>(_ name: String, _ expected: String, _ transform: (String) -> T?) throws -> T? {
+            guard let text = value(name) else { return nil }
+            guard let parsed = transform(text) else { throw APIError.badParameter(name, "'\(text)' is not \(expected)") }
+            return parsed
+        }
+        let statuses = RecordStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        let categories = WeaponCategory.allCases.map(\.rawValue).joined(separator: ", ")
+        return RecordQuery(
+            status: try parse("status", "one of: \(statuses)", RecordStatus.init(rawValue:)),
+            category: try parse("category", "one of: \(categories)", WeaponCategory.init(rawValue:)),
+            make: value("make"),
+            country: try parse("country", "an ISO 3166-1 alpha-3 country code") { Countries.contains($0.uppercased()) ? $0.uppercased() : nil },
+            eventFrom: try parse("event_from", "a date as YYYY-MM-DD") { CalendarDate($0) },
+            eventTo: try parse("event_to", "a date as YYYY-MM-DD") { CalendarDate($0) },
+            owner: try parse("owner", "a member code") { MemberCode($0.uppercased()) },
+            limit: try parse("limit", "a whole number from 1 to \(RecordQuery.maximumLimit)") { text in
+                Int(text).flatMap { (1...RecordQuery.maximumLimit).contains($0) ? $0 : nil }
+            } ?? RecordQuery.defaultLimit,
+            cursor: value("cursor")
+        )
+    }
+}

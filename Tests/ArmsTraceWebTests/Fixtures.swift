@@ -1,0 +1,106 @@
+import ArmsTraceDomain
+import ArmsTraceStorage
+import ArmsTraceWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// An in-memory ArmsTrace with three members and users of each role, served through the real application builder.
+struct TestWorld {
+    let repositories: Repositories
+    /// Tokens by name: `ken` (KEN officer), `kenAnalyst`, `uga` (UGA officer), `fra` (FRA officer).
+    let tokens: [String: String]
+
+    static func make() async throws -> TestWorld {
+        let database = try SQLiteDatabase.inMemory()
+        try database.migrate()
+        let repositories = database.repositories
+        for (code, name) in [("KEN", "Kenya"), ("UGA", "Uganda"), ("FRA", "France")] {
+            try await repositories.members.create(try Member.validated(code: code, name: name))
+        }
+        var tokens: [String: String] = [:]
+        for (key, member, role) in [("ken", "KEN", User.Role.officer), ("kenAnalyst", "KEN", .analyst), ("uga", "UGA", .officer), ("fra", "FRA", .officer)] {
+            let user = User(id: .generate(), member: MemberCode(member)!, name: key, role: role, createdAt: Date())
+            try await repositories.users.create(user)
+            tokens[key] = try await repositories.users.issueToken(for: user.id, name: "test", expiresAt: nil).secret
+        }
+        return TestWorld(repositories: repositories, tokens: tokens)
+    }
+
+    /// Runs `body` against the application built by `buildApplication`, in process.
+    func test<T: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(repositories: repositories, configuration: AppConfiguration(port: 0), logger: logger)
+        return try await app.test(.router) { client in try await body(client) }
+    }
+
+    func headers(_ token: String?, _ extra: HTTPFields = [:]) -> HTTPFields {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(tokens[token] ?? token)" }
+        headers[.contentType] = "application/json"
+        return headers
+    }
+}
+
+/// A full record input, every field set.
+var fullInput: [String: Any] {
+    [
+    "external_ref": "KEN-2024-0001",
+    "category": "assault_rifle",
+    "make": "Norinco",
+    "model": "Type 56",
+    "calibre": "7.62x39mm",
+    "serial_number": "5612345",
+    "serial_obliterated": "no",
+    "markings": [["kind": "manufacture", "text": "Norinco 56-1 5612345", "location": "receiver"], ["kind": "import", "text": "KEN 2019"]],
+    "country_of_manufacture": "CHN",
+    "year_of_manufacture": 1985,
+    "import_country": "KEN",
+    "import_year": 2019,
+    "status": "seized",
+    "event": [
+        "date": "2024-05-01", "country": "KEN", "place": "Garissa", "circumstances": "Vehicle checkpoint",
+        "legal_justification": "Firearms Act", "criminal_context": "smuggling", "case_reference": "CR/12/2024",
+    ],
+    "sharing": "all",
+    "notes": "Held at the forensic laboratory.",
+    ]
+}
+
+func json(_ object: Any) -> ByteBuffer {
+    ByteBuffer(bytes: Array(try! JSONSerialization.data(withJSONObject: object)))
+}
+
+extension TestResponse {
+    /// The body as a JSON object.
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+
+    /// The `error.code` of an error body.
+    var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+
+    /// The `error.fields[].field` names of an error body.
+    var errorFields: [String] {
+        ((object["error"] as? [String: Any])?["fields"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? []
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) { self = Data(buffer.readableBytesView) }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// A copy with `key` set to `value`.
+    func with(_ key: String, _ value: Any) -> [String: Any] {
+        var copy = self
+        copy[key] = value
+        return copy
+    }
+}

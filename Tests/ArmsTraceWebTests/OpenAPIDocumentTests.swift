@@ -1,0 +1,105 @@
+import ArmsTraceDomain
+import ArmsTraceWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Yams
+
+/// The OpenAPI document and the code must agree: every route is documented and every documented path is served,
+/// and the documented schemas name exactly the fields the API reads and writes.
+@Suite struct OpenAPIDocumentTests {
+    /// The document as served.
+    static func document(_ world: TestWorld) async throws -> [String: Any] {
+        try parse(try await world.test { client in try await client.execute(uri: "/api/v1/openapi.yaml", method: .get).text })
+    }
+
+    static func parse(_ yaml: String) throws -> [String: Any] {
+        try #require(try Yams.load(yaml: yaml) as? [String: Any])
+    }
+
+    static func schema(_ document: [String: Any], _ name: String) throws -> (properties: Set<String>, required: Set<String>) {
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let schema = try #require(schemas[name] as? [String: Any], "schema \(name) is not documented")
+        let properties = Set((schema["properties"] as? [String: Any] ?? [:]).keys)
+        return (properties, Set(schema["required"] as? [String] ?? []))
+    }
+
+    /// Checks that a JSON object's keys are documented, and that the documented required keys are present.
+    static func expectConforms(_ object: [String: Any], to name: String, in document: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let schema = try schema(document, name)
+        let keys = Set(object.keys)
+        #expect(keys.subtracting(schema.properties).isEmpty, "\(name): undocumented fields \(keys.subtracting(schema.properties).sorted())", sourceLocation: sourceLocation)
+        #expect(schema.required.subtracting(keys).isEmpty, "\(name): required fields missing \(schema.required.subtracting(keys).sorted())", sourceLocation: sourceLocation)
+    }
+
+    @Test func documentIsOpenAPI31() async throws {
+        let document = try await Self.document(try await TestWorld.make())
+        #expect(document["openapi"] as? String == "3.1.0")
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryPathIsServed() async throws {
+        let world = try await TestWorld.make()
+        let document = try await Self.document(world)
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let methods: Set<String> = ["get", "put", "post", "delete", "patch"]
+        let documented = Set(paths.flatMap { path, operations in
+            operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+        })
+        let router = try await buildRouter(repositories: world.repositories)
+        let htmlPages: Set<String> = ["GET /"]
+        let served = Set(router.routes.map { "\($0.method) \($0.path)" }).subtracting(htmlPages)
+        #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
+        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+    }
+
+    @Test func recordInputSchemaNamesEveryInputField() async throws {
+        let document = try await Self.document(try await TestWorld.make())
+        let details = WeaponRecord.Details(
+            externalRef: "x", category: .shotgun, make: "m", model: "m", calibre: "c", serialNumber: "1", serialObliterated: .partly,
+            markings: [Marking(kind: .proof, text: "t", location: "l")], countryOfManufacture: "KEN", yearOfManufacture: 2000,
+            importCountry: "KEN", importYear: 2001, status: .lost,
+            event: WeaponRecord.Event(date: CalendarDate("2020-01-01"), country: "KEN", place: "p", circumstances: "c", legalJustification: "l", criminalContext: "c", caseReference: "r"),
+            sharing: .owner, notes: "n"
+        )
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let input = try #require(try JSONSerialization.jsonObject(with: encoder.encode(WeaponRecordInput(details))) as? [String: Any])
+        #expect(Set(input.keys) == (try Self.schema(document, "RecordInput")).properties)
+        #expect(Set((input["event"] as? [String: Any] ?? [:]).keys) == (try Self.schema(document, "Event")).properties)
+        #expect(Set(((input["markings"] as? [[String: Any]])?.first ?? [:]).keys) == (try Self.schema(document, "Marking")).properties)
+    }
+
+    @Test func responsesMatchTheirSchemas() async throws {
+        let world = try await TestWorld.make()
+        let yaml = try await world.test { client in try await client.execute(uri: "/api/v1/openapi.yaml", method: .get).text }
+        try await world.test { client in
+            let document = try Self.parse(yaml)
+            let created = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(fullInput)).object
+            try Self.expectConforms(created, to: "Record", in: document)
+            #expect(Set(created.keys) == (try Self.schema(document, "Record")).properties, "a full record shows every documented field")
+            let id = try #require(created["id"] as? String)
+
+            let page = try await client.execute(uri: "/api/v1/records", method: .get, headers: world.headers("ken")).object
+            try Self.expectConforms(page, to: "RecordPage", in: document)
+
+            let history = try await client.execute(uri: "/api/v1/records/\(id)/history", method: .get, headers: world.headers("ken")).object
+            try Self.expectConforms(history, to: "RecordHistory", in: document)
+            for entry in history["entries"] as? [[String: Any]] ?? [] {
+                try Self.expectConforms(entry, to: "HistoryEntry", in: document)
+                for change in entry["changes"] as? [[String: Any]] ?? [] { try Self.expectConforms(change, to: "HistoryChange", in: document) }
+            }
+
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: world.headers("ken")).object
+            try Self.expectConforms(me, to: "Me", in: document)
+            try Self.expectConforms(me["user"] as? [String: Any] ?? [:], to: "User", in: document)
+            try Self.expectConforms(me["member"] as? [String: Any] ?? [:], to: "Member", in: document)
+
+            let error = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(["make": 1])).object
+            try Self.expectConforms(error, to: "Error", in: document)
+            let health = try await client.execute(uri: "/health", method: .get).object
+            try Self.expectConforms(health, to: "Health", in: document)
+        }
+    }
+}

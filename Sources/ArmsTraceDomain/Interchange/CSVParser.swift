@@ -13,12 +13,23 @@ public struct CSVParser {
     public struct Row: Sendable, Equatable {
         public var line: Int
         public var fields: [String]
+
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     /// A row that cannot be read as CSV.
     public struct SyntaxError: Error, Equatable, CustomStringConvertible {
         public var line: Int
         public var reason: String
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+
         public var description: String { "line \(line): \(reason)" }
     }
 
@@ -30,19 +41,29 @@ public struct CSVParser {
     private var line = 1
     private var rowLine = 1
     private var atFileStart = true
+    private var leadingBytes: [UInt8] = []
 
     public init() {}
 
     /// Parses a chunk, calling `body` for every row it completes.
     /// - Throws: ``SyntaxError`` for a stray quote or invalid UTF-8; whatever `body` throws.
     public mutating func parse(_ chunk: [UInt8], _ body: (Row) throws -> Void) throws {
+        if atFileStart {
+            // The byte order mark may arrive split across chunks: hold the first bytes until it is decided.
+            leadingBytes += chunk
+            let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+            if leadingBytes.count < 3, mark.starts(with: leadingBytes) { return }
+            atFileStart = false
+            let bytes = leadingBytes.starts(with: mark) ? Array(leadingBytes.dropFirst(3)) : leadingBytes
+            leadingBytes = []
+            return try consume(bytes, body)
+        }
+        try consume(chunk, body)
+    }
+
+    private mutating func consume(_ chunk: [UInt8], _ body: (Row) throws -> Void) throws {
         try chunk.withUnsafeBufferPointer { buffer in
-            var start = 0
-            if atFileStart, !buffer.isEmpty {
-                atFileStart = false
-                if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
-            }
-            var index = start
+            var index = 0
             while index < buffer.count {
                 let byte = buffer[index]
                 index += 1
@@ -89,6 +110,10 @@ public struct CSVParser {
     /// Ends the input, emitting a last row that has no line break after it.
     /// - Throws: ``SyntaxError`` when a quoted field is still open.
     public mutating func finish(_ body: (Row) throws -> Void) throws {
+        if atFileStart {
+            atFileStart = false
+            try consume(leadingBytes, body)
+        }
         switch state {
         case .quoted: throw SyntaxError(line: rowLine, reason: "a quoted field is not closed before the end of the file")
         case .fieldStart where fields.isEmpty && field.isEmpty: return

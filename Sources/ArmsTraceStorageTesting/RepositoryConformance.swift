@@ -52,20 +52,50 @@ public struct RepositoryConformance: Sendable {
 
     static func details(_ ref: String, sharing: Sharing = .all, status: RecordStatus = .seized, make: String = "Glock") -> WeaponRecord.Details {
         WeaponRecord.Details(
-            externalRef: ref, category: .revolverPistol, make: make, model: "17", calibre: "9x19mm", serialNumber: "ABC123",
+            externalRef: ref,
+            category: .revolverPistol,
+            make: make,
+            model: "17",
+            calibre: "9x19mm",
+            serialNumber: "ABC123",
             markings: [Marking(kind: .manufacture, text: "GLOCK 17 ABC123", location: "frame"), Marking(kind: .import, text: "KEN 2019")],
-            countryOfManufacture: "AUT", yearOfManufacture: 2015, importCountry: "KEN", importYear: 2019, status: status,
+            countryOfManufacture: "AUT",
+            yearOfManufacture: 2015,
+            importCountry: "KEN",
+            importYear: 2019,
+            status: status,
             event: WeaponRecord.Event(date: CalendarDate("2024-03-01"), country: "KEN", place: "Nairobi", caseReference: "CR/1/2024"),
-            sharing: sharing, notes: "note"
+            sharing: sharing,
+            notes: "note"
         )
     }
 
-    private func expectError(_ expected: (DomainError) -> Bool, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+    /// The kinds of ``DomainError``, without their payloads.
+    private enum ErrorKind {
+        case notFound, invalid, forbidden, unauthenticated, conflict
+
+        init(_ error: DomainError) {
+            switch error {
+            case .notFound: self = .notFound
+            case .invalid: self = .invalid
+            case .forbidden: self = .forbidden
+            case .unauthenticated: self = .unauthenticated
+            case .conflict: self = .conflict
+            }
+        }
+    }
+
+    /// Expects `body` to throw a domain error of the given kind.
+    private func expectError(
+        _ expected: ErrorKind,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () async throws -> Void
+    ) async {
         do {
             try await body()
-            Issue.record("expected an error", sourceLocation: sourceLocation)
+            Issue.record("expected a \(expected) error", sourceLocation: sourceLocation)
         } catch let error as DomainError {
-            #expect(expected(error), "unexpected \(error)", sourceLocation: sourceLocation)
+            #expect(ErrorKind(error) == expected, "unexpected \(error)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
         }
@@ -75,10 +105,10 @@ public struct RepositoryConformance: Sendable {
 
     func membersAreUniqueAndListed() async throws {
         let repositories = try await seeded()
-        await expectError({ if case .conflict = $0 { true } else { false } }) {
+        await expectError(.conflict) {
             try await repositories.members.create(Member(id: Self.ken, kind: .state, name: "Kenya again"))
         }
-        await expectError({ if case .notFound = $0 { true } else { false } }) {
+        await expectError(.notFound) {
             _ = try await repositories.members.get(MemberCode("ZZZ")!)
         }
         #expect(try await repositories.members.list().map(\.id) == [Self.fra, Self.ken, Self.uga])
@@ -90,18 +120,18 @@ public struct RepositoryConformance: Sendable {
         let repositories = try await seeded()
         let user = User(id: .generate(), member: Self.ken, name: "Officer", role: .officer, createdAt: Date())
         try await repositories.users.create(user)
-        await expectError({ if case .notFound = $0 { true } else { false } }) {
+        await expectError(.notFound) {
             try await repositories.users.create(User(id: .generate(), member: MemberCode("ZZZ")!, name: "x", role: .analyst, createdAt: Date()))
         }
         let token = try await repositories.users.issueToken(for: user.id, name: "ci", expiresAt: nil)
         #expect(try await repositories.users.authenticate(token: token.secret, at: Date()).id == user.id)
         #expect(try await repositories.users.list(member: Self.ken).map(\.id) == [user.id])
-        await expectError({ $0 == .unauthenticated }) {
+        await expectError(.unauthenticated) {
             _ = try await repositories.users.authenticate(token: token.secret + "x", at: Date())
         }
         let expiring = try await repositories.users.issueToken(for: user.id, name: "short", expiresAt: Date().addingTimeInterval(60))
         #expect(try await repositories.users.authenticate(token: expiring.secret, at: Date()).id == user.id)
-        await expectError({ $0 == .unauthenticated }) {
+        await expectError(.unauthenticated) {
             _ = try await repositories.users.authenticate(token: expiring.secret, at: Date().addingTimeInterval(120))
         }
     }
@@ -117,7 +147,7 @@ public struct RepositoryConformance: Sendable {
         #expect(try await repositories.records.get(created.id, viewer: Self.uga) == created)
         #expect(try await repositories.records.count(owner: Self.ken) == 1)
         #expect(try await repositories.records.count(owner: Self.uga) == 0)
-        await expectError({ if case .notFound = $0 { true } else { false } }) {
+        await expectError(.notFound) {
             _ = try await repositories.records.get(.generate(), viewer: Self.ken)
         }
     }
@@ -125,12 +155,12 @@ public struct RepositoryConformance: Sendable {
     func externalReferencesAreUniquePerOwner() async throws {
         let repositories = try await seeded()
         _ = try await repositories.records.create(Self.details("REF-1"), by: officer(Self.ken))
-        await expectError({ if case .conflict = $0 { true } else { false } }) {
+        await expectError(.conflict) {
             _ = try await repositories.records.create(Self.details("REF-1"), by: self.officer(Self.ken))
         }
         _ = try await repositories.records.create(Self.details("REF-1"), by: officer(Self.uga))
         let second = try await repositories.records.create(Self.details("REF-2"), by: officer(Self.ken))
-        await expectError({ if case .conflict = $0 { true } else { false } }) {
+        await expectError(.conflict) {
             _ = try await repositories.records.update(second.id, details: Self.details("REF-1"), expectedVersion: nil, by: self.officer(Self.ken))
         }
         #expect(try await repositories.records.count(owner: nil) == 3)
@@ -140,13 +170,23 @@ public struct RepositoryConformance: Sendable {
         let repositories = try await seeded()
         let shared = try await repositories.records.create(Self.details("S", sharing: .all), by: officer(Self.ken))
         let secret = try await repositories.records.create(Self.details("P", sharing: .owner), by: officer(Self.ken))
-        await expectError({ if case .forbidden = $0 { true } else { false } }) {
-            _ = try await repositories.records.update(shared.id, details: Self.details("S", status: .found), expectedVersion: nil, by: self.officer(Self.uga))
+        await expectError(.forbidden) {
+            _ = try await repositories.records.update(
+                shared.id,
+                details: Self.details("S", status: .found),
+                expectedVersion: nil,
+                by: self.officer(Self.uga)
+            )
         }
-        await expectError({ if case .notFound = $0 { true } else { false } }) {
-            _ = try await repositories.records.update(secret.id, details: Self.details("P", status: .found), expectedVersion: nil, by: self.officer(Self.uga))
+        await expectError(.notFound) {
+            _ = try await repositories.records.update(
+                secret.id,
+                details: Self.details("P", status: .found),
+                expectedVersion: nil,
+                by: self.officer(Self.uga)
+            )
         }
-        await expectError({ if case .notFound = $0 { true } else { false } }) {
+        await expectError(.notFound) {
             _ = try await repositories.records.history(secret.id, viewer: Self.uga)
         }
         #expect(try await repositories.records.get(shared.id, viewer: Self.ken).version == 1)
@@ -165,7 +205,7 @@ public struct RepositoryConformance: Sendable {
         #expect(updated.createdAt == created.createdAt)
         let same = try await repositories.records.update(created.id, details: changed, expectedVersion: nil, by: actor)
         #expect(same.version == 2, "an update that changes nothing keeps the version")
-        await expectError({ if case .conflict = $0 { true } else { false } }) {
+        await expectError(.conflict) {
             _ = try await repositories.records.update(created.id, details: Self.details("H"), expectedVersion: 1, by: actor)
         }
         let history = try await repositories.records.history(created.id, viewer: Self.ken)
@@ -173,10 +213,12 @@ public struct RepositoryConformance: Sendable {
         #expect(history.map(\.action) == [.created, .updated])
         #expect(history.allSatisfy { $0.userID == actor.userID && $0.member == Self.ken && $0.channel == .api })
         #expect(history[0].changes.contains { $0.field == "make" && $0.from == nil && $0.to == .string("Glock") })
-        #expect(history[1].changes == [
-            RecordHistoryEntry.Change(field: "event.place", from: .string("Nairobi"), to: nil),
-            RecordHistoryEntry.Change(field: "status", from: .string("seized"), to: .string("destroyed")),
-        ])
+        #expect(
+            history[1].changes == [
+                RecordHistoryEntry.Change(field: "event.place", from: .string("Nairobi"), to: nil),
+                RecordHistoryEntry.Change(field: "status", from: .string("seized"), to: .string("destroyed")),
+            ]
+        )
     }
 
     func visibilityFollowsSharing() async throws {
@@ -191,7 +233,7 @@ public struct RepositoryConformance: Sendable {
         #expect(try await visible(to: Self.uga) == [all.id, listed.id])
         #expect(try await visible(to: Self.fra) == [all.id])
         for id in [owner.id, listed.id] {
-            await expectError({ if case .notFound = $0 { true } else { false } }) {
+            await expectError(.notFound) {
                 _ = try await repositories.records.get(id, viewer: Self.fra)
             }
         }
@@ -230,7 +272,7 @@ public struct RepositoryConformance: Sendable {
         } while cursor != nil
         #expect(pages == 3)
         #expect(seen == ids.reversed(), "pages are newest first, without gaps or repeats")
-        await expectError({ if case .invalid = $0 { true } else { false } }) {
+        await expectError(.invalid) {
             _ = try await repositories.records.list(RecordQuery(cursor: "not-a-cursor"), viewer: Self.ken)
         }
     }

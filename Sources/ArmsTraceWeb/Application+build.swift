@@ -20,7 +20,10 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "armstrace.sqlite", migrate: Bool = true,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databasePath: String = "armstrace.sqlite",
+        migrate: Bool = true,
         logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -53,7 +56,9 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
 
 /// Builds the ArmsTrace server over given repositories: what tests call with an in-memory database.
 public func buildApplication(
-    repositories: Repositories, configuration: AppConfiguration, logger: Logger
+    repositories: Repositories,
+    configuration: AppConfiguration,
+    logger: Logger
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(repositories: repositories)
     return Application(

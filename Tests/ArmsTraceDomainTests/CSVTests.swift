@@ -17,12 +17,14 @@ import Testing
     func parsesRFC4180InAnyChunking(chunk: Int) throws {
         let text = "\u{FEFF}a,b,c\r\n1,\"two, with comma\",\"say \"\"hi\"\"\"\n\n\"multi\nline\",,é\nlast,row,no newline"
         let parsed = try rows(text, chunk: chunk)
-        #expect(parsed == [
-            .init(line: 1, fields: ["a", "b", "c"]),
-            .init(line: 2, fields: ["1", "two, with comma", "say \"hi\""]),
-            .init(line: 4, fields: ["multi\nline", "", "é"]),
-            .init(line: 6, fields: ["last", "row", "no newline"]),
-        ])
+        #expect(
+            parsed == [
+                .init(line: 1, fields: ["a", "b", "c"]),
+                .init(line: 2, fields: ["1", "two, with comma", "say \"hi\""]),
+                .init(line: 4, fields: ["multi\nline", "", "é"]),
+                .init(line: 6, fields: ["last", "row", "no newline"]),
+            ]
+        )
     }
 
     @Test func syntaxErrorsNameTheLine() {

@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 @Suite struct ModelTests {
-    @Test(arguments: [("KEN", true), ("UNODA", true), ("INTERPOL", true), ("ken", false), ("K", false), ("1AB", false), ("TOOLONGCODE12", false), ("K-N", false)])
+    @Test(arguments: [
+        ("KEN", true), ("UNODA", true), ("INTERPOL", true), ("ken", false), ("K", false), ("1AB", false), ("TOOLONGCODE12", false), ("K-N", false),
+    ])
     func memberCodes(text: String, valid: Bool) {
         #expect((MemberCode(text) != nil) == valid)
     }
@@ -47,21 +49,28 @@ import Testing
     @Test func historyChangesCompareFieldByField() {
         let before: [String: JSONValue] = ["status": .string("seized"), "event": .object(["date": .string("2024-01-01"), "place": .string("A")])]
         let after: [String: JSONValue] = ["status": .string("destroyed"), "event": .object(["date": .string("2024-01-01")]), "notes": .string("n")]
-        #expect(RecordHistoryEntry.changes(from: before, to: after) == [
-            .init(field: "event.place", from: .string("A"), to: nil),
-            .init(field: "notes", from: nil, to: .string("n")),
-            .init(field: "status", from: .string("seized"), to: .string("destroyed")),
-        ])
+        #expect(
+            RecordHistoryEntry.changes(from: before, to: after) == [
+                .init(field: "event.place", from: .string("A"), to: nil),
+                .init(field: "notes", from: nil, to: .string("n")),
+                .init(field: "status", from: .string("seized"), to: .string("destroyed")),
+            ]
+        )
         #expect(RecordHistoryEntry.changes(from: nil, to: ["make": .string("Glock")]) == [.init(field: "make", from: nil, to: .string("Glock"))])
     }
 
     @Test func visibilityFollowsSharing() {
-        let ken = MemberCode("KEN")!, uga = MemberCode("UGA")!, fra = MemberCode("FRA")!
+        let ken = MemberCode("KEN")!
+        let uga = MemberCode("UGA")!
+        let fra = MemberCode("FRA")!
         func record(_ sharing: Sharing) -> WeaponRecord {
             WeaponRecord(
-                id: .generate(), owner: ken, version: 1,
+                id: .generate(),
+                owner: ken,
+                version: 1,
                 details: .init(externalRef: "x", category: .shotgun, make: "m", serialNumber: "1", status: .lost, sharing: sharing),
-                createdAt: Date(), updatedAt: Date()
+                createdAt: Date(),
+                updatedAt: Date()
             )
         }
         #expect(record(.owner).isVisible(to: ken) && !record(.owner).isVisible(to: uga))
@@ -73,7 +82,8 @@ import Testing
         var first = DemoData(seed: 9, now: Date(timeIntervalSince1970: 1_780_000_000))
         var second = DemoData(seed: 9, now: Date(timeIntervalSince1970: 1_780_000_000))
         for _ in 0..<200 {
-            let a = first.next(), b = second.next()
+            let a = first.next()
+            let b = second.next()
             #expect(a.details == b.details && a.owner == b.owner && a.enteredAt == b.enteredAt)
         }
     }

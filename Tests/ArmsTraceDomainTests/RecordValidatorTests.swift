@@ -6,10 +6,21 @@ import Testing
 
     var valid: WeaponRecordInput {
         WeaponRecordInput(
-            externalRef: " KEN-1 ", category: "revolver_pistol", make: "Glock", model: "17", calibre: "9x19mm", serialNumber: "ABC123",
+            externalRef: " KEN-1 ",
+            category: "revolver_pistol",
+            make: "Glock",
+            model: "17",
+            calibre: "9x19mm",
+            serialNumber: "ABC123",
             markings: [.init(kind: "manufacture", text: "GLOCK AUSTRIA ABC123", location: "frame")],
-            countryOfManufacture: "aut", yearOfManufacture: 2015, importCountry: "KEN", importYear: 2016, status: "seized",
-            event: .init(date: "2026-06-15", country: "KEN", place: "Nairobi"), sharing: .members(["uga", "KEN", "UGA"]), notes: ""
+            countryOfManufacture: "aut",
+            yearOfManufacture: 2015,
+            importCountry: "KEN",
+            importYear: 2016,
+            status: "seized",
+            event: .init(date: "2026-06-15", country: "KEN", place: "Nairobi"),
+            sharing: .members(["uga", "KEN", "UGA"]),
+            notes: ""
         )
     }
 
@@ -47,10 +58,26 @@ import Testing
 
     @Test func aRecordWithoutASerialNeedsObliterationAndOtherMarks() {
         #expect(fields { $0.serialNumber = nil } == ["serial_number"])
-        #expect(fields { $0.serialNumber = nil; $0.serialObliterated = "yes"; $0.markings = [] } == ["markings"])
-        #expect(fields { $0.serialNumber = nil; $0.serialObliterated = "yes" } == [])
+        #expect(
+            fields {
+                $0.serialNumber = nil
+                $0.serialObliterated = "yes"
+                $0.markings = []
+            } == ["markings"]
+        )
+        #expect(
+            fields {
+                $0.serialNumber = nil
+                $0.serialObliterated = "yes"
+            } == []
+        )
         #expect(fields { $0.serialNumber = "AB??23" } == ["serial_number"], "unreadable characters need partly or yes")
-        #expect(fields { $0.serialNumber = "*B1234"; $0.serialObliterated = "partly" } == [])
+        #expect(
+            fields {
+                $0.serialNumber = "*B1234"
+                $0.serialObliterated = "partly"
+            } == []
+        )
         #expect(fields { $0.serialNumber = "AB<12>" } == ["serial_number"])
         #expect(fields { $0.serialNumber = "ЖК 4812" } == [], "serials in other scripts are kept")
     }
@@ -84,7 +111,9 @@ import Testing
         #expect(fields { $0.category = "bazooka" } == ["category"])
         #expect(fields { $0.category = "ASSAULT_RIFLE" } == [], "codes are read without regard to case")
         #expect(fields { $0.status = "missing" } == ["status"])
-        #expect(fields { $0.markings = [.init(kind: "stamp", text: "x"), .init(kind: "proof", text: " ")] } == ["markings[0].kind", "markings[1].text"])
+        #expect(
+            fields { $0.markings = [.init(kind: "stamp", text: "x"), .init(kind: "proof", text: " ")] } == ["markings[0].kind", "markings[1].text"]
+        )
         #expect(fields { $0.sharing = .word("everyone") } == ["sharing"])
         #expect(fields { $0.sharing = .members(["ke n"]) } == ["sharing"])
         #expect(fields { $0.externalRef = String(repeating: "x", count: 101) } == ["external_ref"])

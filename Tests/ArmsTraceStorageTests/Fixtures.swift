@@ -20,7 +20,12 @@ final class TemporaryFolder: Sendable {
 /// A thread-safe counter for unique names.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
 
 extension SQLiteDatabase {

@@ -4,12 +4,14 @@ import Foundation
 import Testing
 
 @Suite struct RecordImportTests {
-    static let header = "external_ref,category,make,model,calibre,serial_number,country_of_manufacture,year_of_manufacture,import_country,import_year,status,event_date,event_country,markings,sharing,notes"
+    static let header =
+        "external_ref,category,make,model,calibre,serial_number,country_of_manufacture,year_of_manufacture,import_country,import_year,status,event_date,event_country,markings,sharing,notes"
 
     static func csv(rows count: Int, start: Int = 0) -> String {
         var text = header + "\n"
         for index in start..<(start + count) {
-            text += "KEN-\(index),assault_rifle,Norinco,Type 56,7.62x39mm,\(5_600_000 + index),CHN,1985,KEN,2001,seized,2024-05-0\(index % 9 + 1),KEN,"
+            text +=
+                "KEN-\(index),assault_rifle,Norinco,Type 56,7.62x39mm,\(5_600_000 + index),CHN,1985,KEN,2001,seized,2024-05-0\(index % 9 + 1),KEN,"
             text += "\"manufacture:Norinco 56-1 \(5_600_000 + index)@receiver;import:KEN 2001\",all,\"note, with comma\"\n"
         }
         return text
@@ -28,21 +30,28 @@ import Testing
 
         let page = try await database.repositories.records.list(RecordQuery(limit: 1), viewer: MemberCode("KEN")!)
         let record = try #require(page.records.first)
-        #expect(record.details.markings == [
-            Marking(kind: .manufacture, text: "Norinco 56-1 \(record.details.serialNumber!)", location: "receiver"),
-            Marking(kind: .import, text: "KEN 2001"),
-        ])
+        #expect(
+            record.details.markings == [
+                Marking(kind: .manufacture, text: "Norinco 56-1 \(record.details.serialNumber!)", location: "receiver"),
+                Marking(kind: .import, text: "KEN 2001"),
+            ]
+        )
         #expect(record.details.notes == "note, with comma")
     }
 
     @Test func changedRowsUpdateTheirRecordWithHistory() async throws {
         let database = try await SQLiteDatabase.withMembers()
         _ = try await database.importCSV(Self.csv(rows: 3))
-        let changed = Self.csv(rows: 3).replacingOccurrences(of: "KEN-1,assault_rifle,Norinco,Type 56,7.62x39mm,5600001,CHN,1985,KEN,2001,seized", with: "KEN-1,assault_rifle,Norinco,Type 56,7.62x39mm,5600001,CHN,1985,KEN,2001,destroyed")
+        let changed = Self.csv(rows: 3).replacingOccurrences(
+            of: "KEN-1,assault_rifle,Norinco,Type 56,7.62x39mm,5600001,CHN,1985,KEN,2001,seized",
+            with: "KEN-1,assault_rifle,Norinco,Type 56,7.62x39mm,5600001,CHN,1985,KEN,2001,destroyed"
+        )
         let report = try await database.importCSV(changed)
         #expect(report.updated == 1)
         #expect(report.unchanged == 2)
-        let record = try #require(try await database.repositories.records.list(RecordQuery(status: .destroyed), viewer: MemberCode("KEN")!).records.first)
+        let record = try #require(
+            try await database.repositories.records.list(RecordQuery(status: .destroyed), viewer: MemberCode("KEN")!).records.first
+        )
         let history = try await database.repositories.records.history(record.id, viewer: MemberCode("KEN")!)
         #expect(history.map(\.version) == [1, 2])
         #expect(history[1].changes == [.init(field: "status", from: .string("seized"), to: .string("destroyed"))])
@@ -58,32 +67,78 @@ import Testing
         lines[8] = lines[8].replacingOccurrences(of: ",CHN,", with: ",XXX,")
         let report = try await database.importCSV(lines.joined(separator: "\n") + "\n")
         #expect(!report.accepted)
-        #expect(report.problems.map(\.description) == [
-            "line 3, column category: 'bazooka' is not one of: revolver_pistol, rifle_carbine, shotgun, submachine_gun, assault_rifle, light_machine_gun, other_small_arm, heavy_machine_gun, grenade_launcher, anti_aircraft_gun, anti_tank_gun, recoilless_rifle, anti_tank_launcher, manpads, mortar, other_light_weapon",
-            "line 6, column year_of_manufacture: '19x5' is not a year",
-            "line 9, column country_of_manufacture: 'XXX' is not an ISO 3166-1 alpha-3 country code",
-        ])
+        #expect(
+            report.problems.map(\.description) == [
+                "line 3, column category: 'bazooka' is not one of: revolver_pistol, rifle_carbine, shotgun, submachine_gun, assault_rifle, light_machine_gun, other_small_arm, heavy_machine_gun, grenade_launcher, anti_aircraft_gun, anti_tank_gun, recoilless_rifle, anti_tank_launcher, manpads, mortar, other_light_weapon",
+                "line 6, column year_of_manufacture: '19x5' is not a year",
+                "line 9, column country_of_manufacture: 'XXX' is not an ISO 3166-1 alpha-3 country code",
+            ]
+        )
         #expect(try await database.repositories.records.count(owner: nil) == 5, "the good rows of a rejected file are not kept")
     }
 
     @Test(arguments: [
         ("", "line 1: the file is empty; it needs a header row naming the columns"),
         ("external_ref,category,make\n", "line 1, column status: required column is missing from the header"),
-        ("external_ref,category,make,status,colour\n", "line 1, column colour: unknown column; the columns are external_ref, category, make, model, calibre, serial_number, serial_obliterated, markings, country_of_manufacture, year_of_manufacture, import_country, import_year, status, event_date, event_country, event_place, event_circumstances, event_legal_justification, event_criminal_context, event_case_reference, sharing, notes"),
+        (
+            "external_ref,category,make,status,colour\n",
+            "line 1, column colour: unknown column; the columns are external_ref, category, make, model, calibre, serial_number, serial_obliterated, markings, country_of_manufacture, year_of_manufacture, import_country, import_year, status, event_date, event_country, event_place, event_circumstances, event_legal_justification, event_criminal_context, event_case_reference, sharing, notes"
+        ),
         ("external_ref,category,make,status,serial_number\nA,shotgun,Baikal,lost\n", "line 2: has 4 fields; the header has 5"),
-        ("external_ref,category,make,status,serial_number\nA,shotgun,\"Baikal,lost,1\n", "line 2: a quoted field is not closed before the end of the file"),
-        ("external_ref,category,make,status\nA,shotgun,Baikal,lost\n", "line 2, column serial_number: is required; if it cannot be read, set serial_obliterated to yes and record the other markings"),
-        ("external_ref,category,make,status,serial_number,markings\nA,shotgun,Baikal,lost,1,maker Baikal\n", "line 2, column markings: entry 'maker Baikal' must be kind:text, e.g. manufacture:Norinco 56-1 1234567"),
-        ("external_ref,category,make,status,serial_number,markings\nA,shotgun,Baikal,lost,1,stamp:Baikal\n", "line 2, column markings: markings[0].kind 'stamp' is not one of: manufacture, import, state, proof, other"),
-        ("external_ref,category,make,status,serial_number,sharing\nA,shotgun,Baikal,lost,1,KEN;ZZZ\n", "line 2, column sharing: unknown members: ZZZ"),
-        ("external_ref,category,make,status,serial_number,event_date\nA,shotgun,Baikal,lost,1,2999-01-01\n", "line 2, column event_date: 2999-01-01 is in the future"),
-        ("external_ref,category,make,status,serial_number\nA,shotgun,Baikal,lost,1\nA,shotgun,Baikal,lost,2\n", "line 3, column external_ref: 'A' appears on an earlier line of this file"),
+        (
+            "external_ref,category,make,status,serial_number\nA,shotgun,\"Baikal,lost,1\n",
+            "line 2: a quoted field is not closed before the end of the file"
+        ),
+        (
+            "external_ref,category,make,status\nA,shotgun,Baikal,lost\n",
+            "line 2, column serial_number: is required; if it cannot be read, set serial_obliterated to yes and record the other markings"
+        ),
+        (
+            "external_ref,category,make,status,serial_number,markings\nA,shotgun,Baikal,lost,1,maker Baikal\n",
+            "line 2, column markings: entry 'maker Baikal' must be kind:text, e.g. manufacture:Norinco 56-1 1234567"
+        ),
+        (
+            "external_ref,category,make,status,serial_number,markings\nA,shotgun,Baikal,lost,1,stamp:Baikal\n",
+            "line 2, column markings: markings[0].kind 'stamp' is not one of: manufacture, import, state, proof, other"
+        ),
+        (
+            "external_ref,category,make,status,serial_number,sharing\nA,shotgun,Baikal,lost,1,KEN;ZZZ\n",
+            "line 2, column sharing: unknown members: ZZZ"
+        ),
+        (
+            "external_ref,category,make,status,serial_number,event_date\nA,shotgun,Baikal,lost,1,2999-01-01\n",
+            "line 2, column event_date: 2999-01-01 is in the future"
+        ),
+        (
+            "external_ref,category,make,status,serial_number\nA,shotgun,Baikal,lost,1\nA,shotgun,Baikal,lost,2\n",
+            "line 3, column external_ref: 'A' appears on an earlier line of this file"
+        ),
     ])
     func rejectsWithLineAndColumn(csv: String, expected: String) async throws {
         let database = try await SQLiteDatabase.withMembers()
         let report = try await database.importCSV(csv)
         #expect(report.problems.map(\.description) == [expected])
         #expect(try await database.repositories.records.count(owner: nil) == 0)
+    }
+
+    /// Thousands of rows cross the two import stages in many batches and small chunks; a problem deep in the
+    /// file still rolls back everything written before it.
+    @Test func largeFileInSmallChunksIsAllOrNothing() async throws {
+        let database = try await SQLiteDatabase.withMembers()
+        var lines = Self.csv(rows: 3000).split(separator: "\n").map(String.init)
+        let good = Array(lines.joined(separator: "\n").utf8)
+        let chunks = LockedChunks(stride(from: 0, to: good.count, by: 997).map { Array(good[$0..<min($0 + 997, good.count)]) })
+        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!)) { chunks.next() }
+        #expect(report.accepted && report.created == 3000 && report.rows == 3000)
+
+        lines = Self.csv(rows: 3000, start: 3000).split(separator: "\n").map(String.init)
+        lines[2900] = lines[2900].replacingOccurrences(of: ",seized,", with: ",misplaced,")
+        let rejected = try await database.importCSV(lines.joined(separator: "\n"))
+        #expect(rejected.problems.map(\.description) == [
+            "line 2901, column status: 'misplaced' is not one of: lost, stolen, trafficked, seized, found, surrendered, recovered, destroyed"
+        ])
+        #expect(rejected.rows == 3000)
+        #expect(try await database.repositories.records.count(owner: nil) == 3000)
     }
 
     @Test func dryRunCountsButKeepsNothing() async throws {

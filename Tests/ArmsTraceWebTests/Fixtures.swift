@@ -22,7 +22,9 @@ struct TestWorld {
             try await repositories.members.create(try Member.validated(code: code, name: name))
         }
         var tokens: [String: String] = [:]
-        for (key, member, role) in [("ken", "KEN", User.Role.officer), ("kenAnalyst", "KEN", .analyst), ("uga", "UGA", .officer), ("fra", "FRA", .officer)] {
+        for (key, member, role) in [
+            ("ken", "KEN", User.Role.officer), ("kenAnalyst", "KEN", .analyst), ("uga", "UGA", .officer), ("fra", "FRA", .officer),
+        ] {
             let user = User(id: .generate(), member: MemberCode(member)!, name: key, role: role, createdAt: Date())
             try await repositories.users.create(user)
             tokens[key] = try await repositories.users.issueToken(for: user.id, name: "test", expiresAt: nil).secret
@@ -49,25 +51,25 @@ struct TestWorld {
 /// A full record input, every field set.
 var fullInput: [String: Any] {
     [
-    "external_ref": "KEN-2024-0001",
-    "category": "assault_rifle",
-    "make": "Norinco",
-    "model": "Type 56",
-    "calibre": "7.62x39mm",
-    "serial_number": "5612345",
-    "serial_obliterated": "no",
-    "markings": [["kind": "manufacture", "text": "Norinco 56-1 5612345", "location": "receiver"], ["kind": "import", "text": "KEN 2019"]],
-    "country_of_manufacture": "CHN",
-    "year_of_manufacture": 1985,
-    "import_country": "KEN",
-    "import_year": 2019,
-    "status": "seized",
-    "event": [
-        "date": "2024-05-01", "country": "KEN", "place": "Garissa", "circumstances": "Vehicle checkpoint",
-        "legal_justification": "Firearms Act", "criminal_context": "smuggling", "case_reference": "CR/12/2024",
-    ],
-    "sharing": "all",
-    "notes": "Held at the forensic laboratory.",
+        "external_ref": "KEN-2024-0001",
+        "category": "assault_rifle",
+        "make": "Norinco",
+        "model": "Type 56",
+        "calibre": "7.62x39mm",
+        "serial_number": "5612345",
+        "serial_obliterated": "no",
+        "markings": [["kind": "manufacture", "text": "Norinco 56-1 5612345", "location": "receiver"], ["kind": "import", "text": "KEN 2019"]],
+        "country_of_manufacture": "CHN",
+        "year_of_manufacture": 1985,
+        "import_country": "KEN",
+        "import_year": 2019,
+        "status": "seized",
+        "event": [
+            "date": "2024-05-01", "country": "KEN", "place": "Garissa", "circumstances": "Vehicle checkpoint",
+            "legal_justification": "Firearms Act", "criminal_context": "smuggling", "case_reference": "CR/12/2024",
+        ],
+        "sharing": "all",
+        "notes": "Held at the forensic laboratory.",
     ]
 }
 

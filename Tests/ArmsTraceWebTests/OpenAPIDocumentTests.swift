@@ -27,11 +27,24 @@ import Yams
     }
 
     /// Checks that a JSON object's keys are documented, and that the documented required keys are present.
-    static func expectConforms(_ object: [String: Any], to name: String, in document: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectConforms(
+        _ object: [String: Any],
+        to name: String,
+        in document: [String: Any],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let schema = try schema(document, name)
         let keys = Set(object.keys)
-        #expect(keys.subtracting(schema.properties).isEmpty, "\(name): undocumented fields \(keys.subtracting(schema.properties).sorted())", sourceLocation: sourceLocation)
-        #expect(schema.required.subtracting(keys).isEmpty, "\(name): required fields missing \(schema.required.subtracting(keys).sorted())", sourceLocation: sourceLocation)
+        #expect(
+            keys.subtracting(schema.properties).isEmpty,
+            "\(name): undocumented fields \(keys.subtracting(schema.properties).sorted())",
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            schema.required.subtracting(keys).isEmpty,
+            "\(name): required fields missing \(schema.required.subtracting(keys).sorted())",
+            sourceLocation: sourceLocation
+        )
     }
 
     @Test func documentIsOpenAPI31() async throws {
@@ -44,9 +57,11 @@ import Yams
         let document = try await Self.document(world)
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let methods: Set<String> = ["get", "put", "post", "delete", "patch"]
-        let documented = Set(paths.flatMap { path, operations in
-            operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
-        })
+        let documented = Set(
+            paths.flatMap { path, operations in
+                operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            }
+        )
         let router = try await buildRouter(repositories: world.repositories)
         let htmlPages: Set<String> = ["GET /"]
         let served = Set(router.routes.map { "\($0.method) \($0.path)" }).subtracting(htmlPages)
@@ -57,11 +72,30 @@ import Yams
     @Test func recordInputSchemaNamesEveryInputField() async throws {
         let document = try await Self.document(try await TestWorld.make())
         let details = WeaponRecord.Details(
-            externalRef: "x", category: .shotgun, make: "m", model: "m", calibre: "c", serialNumber: "1", serialObliterated: .partly,
-            markings: [Marking(kind: .proof, text: "t", location: "l")], countryOfManufacture: "KEN", yearOfManufacture: 2000,
-            importCountry: "KEN", importYear: 2001, status: .lost,
-            event: WeaponRecord.Event(date: CalendarDate("2020-01-01"), country: "KEN", place: "p", circumstances: "c", legalJustification: "l", criminalContext: "c", caseReference: "r"),
-            sharing: .owner, notes: "n"
+            externalRef: "x",
+            category: .shotgun,
+            make: "m",
+            model: "m",
+            calibre: "c",
+            serialNumber: "1",
+            serialObliterated: .partly,
+            markings: [Marking(kind: .proof, text: "t", location: "l")],
+            countryOfManufacture: "KEN",
+            yearOfManufacture: 2000,
+            importCountry: "KEN",
+            importYear: 2001,
+            status: .lost,
+            event: WeaponRecord.Event(
+                date: CalendarDate("2020-01-01"),
+                country: "KEN",
+                place: "p",
+                circumstances: "c",
+                legalJustification: "l",
+                criminalContext: "c",
+                caseReference: "r"
+            ),
+            sharing: .owner,
+            notes: "n"
         )
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -19,7 +19,8 @@ import Testing
     @Test func recordsNeedAValidToken() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in
-            for headers: HTTPFields in [[:], [.authorization: "Bearer at_wrong"], [.authorization: "Basic a2VuOmtlbg=="], [.authorization: "Bearer"]] {
+            for headers: HTTPFields in [[:], [.authorization: "Bearer at_wrong"], [.authorization: "Basic a2VuOmtlbg=="], [.authorization: "Bearer"]]
+            {
                 let response = try await client.execute(uri: "/api/v1/records", method: .get, headers: headers)
                 #expect(response.status == .unauthorized)
                 #expect(response.errorCode == "unauthenticated")
@@ -45,13 +46,17 @@ import Testing
             #expect(read.text == created.text)
 
             let updated = try await client.execute(
-                uri: "/api/v1/records/\(id)", method: .put, headers: world.headers("ken", [.ifMatch: "\"v1\""]),
+                uri: "/api/v1/records/\(id)",
+                method: .put,
+                headers: world.headers("ken", [.ifMatch: "\"v1\""]),
                 body: json(fullInput.with("status", "destroyed"))
             )
             #expect(updated.status == .ok)
             #expect(updated.object["version"] as? Int == 2)
             let stale = try await client.execute(
-                uri: "/api/v1/records/\(id)", method: .put, headers: world.headers("ken", [.ifMatch: "\"v1\""]),
+                uri: "/api/v1/records/\(id)",
+                method: .put,
+                headers: world.headers("ken", [.ifMatch: "\"v1\""]),
                 body: json(fullInput.with("status", "found"))
             )
             #expect(stale.status == .conflict)
@@ -77,17 +82,27 @@ import Testing
             #expect(response.errorFields == ["category", "make", "country_of_manufacture", "year_of_manufacture", "event.date"])
 
             let wrongType = try await client.execute(
-                uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(fullInput.with("year_of_manufacture", "1985"))
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("ken"),
+                body: json(fullInput.with("year_of_manufacture", "1985"))
             )
             #expect(wrongType.status == .badRequest)
             #expect(wrongType.errorFields == ["year_of_manufacture"])
 
-            let notJSON = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: ByteBuffer(string: "{nope"))
+            let notJSON = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("ken"),
+                body: ByteBuffer(string: "{nope")
+            )
             #expect(notJSON.status == .badRequest)
             #expect(notJSON.errorFields == ["body"])
 
             let tooLarge = try await client.execute(
-                uri: "/api/v1/records", method: .post, headers: world.headers("ken"),
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("ken"),
                 body: json(fullInput.with("notes", String(repeating: "x", count: 2 << 20)))
             )
             #expect(tooLarge.status == .contentTooLarge)
@@ -103,7 +118,12 @@ import Testing
     @Test func analystsReadButDoNotWrite() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in
-            let response = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("kenAnalyst"), body: json(fullInput))
+            let response = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("kenAnalyst"),
+                body: json(fullInput)
+            )
             #expect(response.status == .forbidden)
             #expect(response.errorCode == "forbidden")
             let list = try await client.execute(uri: "/api/v1/records", method: .get, headers: world.headers("kenAnalyst"))
@@ -117,10 +137,15 @@ import Testing
         let world = try await TestWorld.make()
         try await world.test { client in
             let secret = try await client.execute(
-                uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(fullInput.with("sharing", "owner"))
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("ken"),
+                body: json(fullInput.with("sharing", "owner"))
             )
             let listed = try await client.execute(
-                uri: "/api/v1/records", method: .post, headers: world.headers("ken"),
+                uri: "/api/v1/records",
+                method: .post,
+                headers: world.headers("ken"),
                 body: json(fullInput.with("external_ref", "LISTED").with("sharing", ["UGA"]))
             )
             let secretID = try #require(secret.object["id"] as? String)
@@ -135,7 +160,10 @@ import Testing
                     #expect(response.text == notFoundBody(id))
                 }
                 let update = try await client.execute(
-                    uri: "/api/v1/records/\(id)", method: .put, headers: world.headers(token), body: json(fullInput.with("status", "destroyed"))
+                    uri: "/api/v1/records/\(id)",
+                    method: .put,
+                    headers: world.headers(token),
+                    body: json(fullInput.with("status", "destroyed"))
                 )
                 #expect(update.status == .notFound)
                 #expect(update.text == notFoundBody(id))
@@ -152,7 +180,10 @@ import Testing
             }
 
             let sharedUpdate = try await client.execute(
-                uri: "/api/v1/records/\(listedID)", method: .put, headers: world.headers("uga"), body: json(fullInput.with("status", "destroyed"))
+                uri: "/api/v1/records/\(listedID)",
+                method: .put,
+                headers: world.headers("uga"),
+                body: json(fullInput.with("status", "destroyed"))
             )
             #expect(sharedUpdate.status == .forbidden, "a member that sees a shared record still cannot change it")
             let unchanged = try await client.execute(uri: "/api/v1/records/\(listedID)", method: .get, headers: world.headers("ken"))
@@ -165,7 +196,10 @@ import Testing
         try await world.test { client in
             for index in 0..<7 {
                 _ = try await client.execute(
-                    uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(fullInput.with("external_ref", "P\(index)"))
+                    uri: "/api/v1/records",
+                    method: .post,
+                    headers: world.headers("ken"),
+                    body: json(fullInput.with("external_ref", "P\(index)"))
                 )
             }
             var refs: [String] = []
@@ -178,7 +212,10 @@ import Testing
             }
             #expect(refs == (0..<7).reversed().map { "P\($0)" })
 
-            for (query, field) in [("limit=0", "limit"), ("limit=abc", "limit"), ("status=misplaced", "status"), ("country=XX", "country"), ("event_from=2024-13-01", "event_from")] {
+            for (query, field) in [
+                ("limit=0", "limit"), ("limit=abc", "limit"), ("status=misplaced", "status"), ("country=XX", "country"),
+                ("event_from=2024-13-01", "event_from"),
+            ] {
                 let response = try await client.execute(uri: "/api/v1/records?\(query)", method: .get, headers: world.headers("ken"))
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(response.errorFields == [field], "\(query)")

@@ -8,7 +8,8 @@ extension ArmsTraceCommand {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seed demo members (a dozen states, two organisations), a user per member and synthetic records.",
-            discussion: "Records are realistic (real makes, models and calibres; serials shaped like each maker's) and deterministic for a seed. The database must hold no records yet."
+            discussion:
+                "Records are realistic (real makes, models and calibres; serials shaped like each maker's) and deterministic for a seed. The database must hold no records yet."
         )
 
         @OptionGroup var databaseOptions: DatabaseOptions

@@ -35,13 +35,15 @@ extension ArmsTraceCommand {
             let database = try databaseOptions.open()
             let start = ContinuousClock.now
             let report = try await database.importRecords(
-                csvAt: file, by: .commandLine(for: try parseMemberCode(member)), dryRun: dryRun
+                csvAt: file,
+                by: .commandLine(for: try parseMemberCode(member)),
+                dryRun: dryRun
             ) { problem in
                 FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
             let seconds = (ContinuousClock.now - start).seconds
             guard report.accepted else {
-                FileHandle.standardError.write(Data("Nothing was imported: \(report.problems.count) problem(s) in \(file).\n".utf8))
+                FileHandle.standardError.write(Data("Nothing was imported: \(report.problemCount) problem(s) in \(file).\n".utf8))
                 throw ExitCode(1)
             }
             let verb = dryRun ? "Checked (dry run, nothing stored)" : "Imported"

@@ -11,7 +11,8 @@ extension ArmsTraceCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the server (JSON API, HTML pages) on the database.",
-            discussion: "Pending migrations are applied first. With --demo, an empty database is first seeded with demo members, users and records, and their API tokens are printed."
+            discussion:
+                "Pending migrations are applied first. With --demo, an empty database is first seeded with demo members, users and records, and their API tokens are printed."
         )
 
         @OptionGroup var databaseOptions: DatabaseOptions
@@ -50,7 +51,11 @@ extension ArmsTraceCommand {
                 }
             }
             let configuration = AppConfiguration(
-                host: host, port: port, databasePath: path, migrate: true, logLevel: Logger.Level(rawValue: logLevel)!
+                host: host,
+                port: port,
+                databasePath: path,
+                migrate: true,
+                logLevel: Logger.Level(rawValue: logLevel)!
             )
             let app = try await buildApplication(configuration: configuration)
             say("ArmsTrace on http://\(host):\(port)/ with \(path)")

@@ -50,14 +50,20 @@ extension ArmsTraceCommand {
             func run() async throws {
                 let repositories = try databaseOptions.open().repositories
                 let user = User(
-                    id: .generate(), member: try parseMemberCode(member), name: name.trimmingCharacters(in: .whitespaces),
-                    role: User.Role(rawValue: role)!, createdAt: Date()
+                    id: .generate(),
+                    member: try parseMemberCode(member),
+                    name: name.trimmingCharacters(in: .whitespaces),
+                    role: User.Role(rawValue: role)!,
+                    createdAt: Date()
                 )
                 try await repositories.users.create(user)
                 let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
                 let token = try await repositories.users.issueToken(for: user.id, name: "cli", expiresAt: expiry)
                 if json {
-                    let data = try JSONSerialization.data(withJSONObject: ["token": token.secret, "user_id": user.id.description], options: [.sortedKeys])
+                    let data = try JSONSerialization.data(
+                        withJSONObject: ["token": token.secret, "user_id": user.id.description],
+                        options: [.sortedKeys]
+                    )
                     print(String(decoding: data, as: UTF8.self))
                 } else {
                     print("Added \(user.role.rawValue) \(user.name) to \(user.member) (user \(user.id)).")

@@ -81,12 +81,22 @@ public struct DemoData: Sendable {
             }
         let details = WeaponRecord.Details(
             externalRef: "\(owner.rawValue)-\(eventDate.year)-\(String(sequence).leftPadded(to: 7))",
-            category: category, make: model.make, model: model.model, calibre: model.calibre,
-            serialNumber: serialAsRead, serialObliterated: obliteration, markings: markings,
-            countryOfManufacture: model.country, yearOfManufacture: yearOfManufacture, importCountry: importCountry,
-            importYear: importYear, status: status,
+            category: category,
+            make: model.make,
+            model: model.model,
+            calibre: model.calibre,
+            serialNumber: serialAsRead,
+            serialObliterated: obliteration,
+            markings: markings,
+            countryOfManufacture: model.country,
+            yearOfManufacture: yearOfManufacture,
+            importCountry: importCountry,
+            importYear: importYear,
+            status: status,
             event: WeaponRecord.Event(
-                date: eventDate, country: eventCountry, place: pick(places.map { ($0, 1) }),
+                date: eventDate,
+                country: eventCountry,
+                place: pick(places.map { ($0, 1) }),
                 circumstances: circumstances(status),
                 legalJustification: [.seized, .found, .surrendered, .recovered].contains(status) ? pick(Self.legalBases.map { ($0, 1) }) : nil,
                 criminalContext: [.seized, .trafficked, .recovered].contains(status) ? context : nil,
@@ -128,47 +138,319 @@ public struct DemoData: Sendable {
     private static let models: [Model] = [
         Model(category: .revolverPistol, make: "Glock", model: "17", calibre: "9x19mm", country: "AUT", years: 1985...2023, serialPattern: "AAA999"),
         Model(category: .revolverPistol, make: "Glock", model: "19", calibre: "9x19mm", country: "AUT", years: 1990...2023, serialPattern: "AAA999"),
-        Model(category: .revolverPistol, make: "Beretta", model: "92FS", calibre: "9x19mm", country: "ITA", years: 1989...2023, serialPattern: "BER999999Z"),
-        Model(category: .revolverPistol, make: "Smith & Wesson", model: "M&P9", calibre: "9x19mm", country: "USA", years: 2005...2023, serialPattern: "AAA9999"),
-        Model(category: .revolverPistol, make: "Smith & Wesson", model: "686", calibre: ".357 Magnum", country: "USA", years: 1981...2020, serialPattern: "AAA9999"),
-        Model(category: .revolverPistol, make: "Taurus", model: "PT92", calibre: "9x19mm", country: "BRA", years: 1983...2023, serialPattern: "TAA99999"),
+        Model(
+            category: .revolverPistol,
+            make: "Beretta",
+            model: "92FS",
+            calibre: "9x19mm",
+            country: "ITA",
+            years: 1989...2023,
+            serialPattern: "BER999999Z"
+        ),
+        Model(
+            category: .revolverPistol,
+            make: "Smith & Wesson",
+            model: "M&P9",
+            calibre: "9x19mm",
+            country: "USA",
+            years: 2005...2023,
+            serialPattern: "AAA9999"
+        ),
+        Model(
+            category: .revolverPistol,
+            make: "Smith & Wesson",
+            model: "686",
+            calibre: ".357 Magnum",
+            country: "USA",
+            years: 1981...2020,
+            serialPattern: "AAA9999"
+        ),
+        Model(
+            category: .revolverPistol,
+            make: "Taurus",
+            model: "PT92",
+            calibre: "9x19mm",
+            country: "BRA",
+            years: 1983...2023,
+            serialPattern: "TAA99999"
+        ),
         Model(category: .revolverPistol, make: "CZ", model: "75 B", calibre: "9x19mm", country: "CZE", years: 1976...2023, serialPattern: "A999999"),
-        Model(category: .revolverPistol, make: "Izhmekh", model: "PM (Makarov)", calibre: "9x18mm Makarov", country: "RUS", years: 1951...1995, serialPattern: "AA9999"),
-        Model(category: .revolverPistol, make: "Norinco", model: "Type 54", calibre: "7.62x25mm Tokarev", country: "CHN", years: 1954...1990, serialPattern: "9999999"),
-        Model(category: .revolverPistol, make: "SIG Sauer", model: "P226", calibre: "9x19mm", country: "CHE", years: 1984...2023, serialPattern: "U999999"),
-        Model(category: .rifleCarbine, make: "Remington", model: "700", calibre: ".308 Winchester", country: "USA", years: 1962...2020, serialPattern: "G9999999"),
-        Model(category: .rifleCarbine, make: "Ruger", model: "10/22", calibre: ".22 LR", country: "USA", years: 1964...2023, serialPattern: "999-99999"),
-        Model(category: .rifleCarbine, make: "Tula Arms", model: "Mosin-Nagant M91/30", calibre: "7.62x54mmR", country: "RUS", years: 1930...1945, serialPattern: "AA9999"),
-        Model(category: .rifleCarbine, make: "BSA", model: "Lee-Enfield No. 4", calibre: ".303 British", country: "GBR", years: 1941...1955, serialPattern: "A9999"),
+        Model(
+            category: .revolverPistol,
+            make: "Izhmekh",
+            model: "PM (Makarov)",
+            calibre: "9x18mm Makarov",
+            country: "RUS",
+            years: 1951...1995,
+            serialPattern: "AA9999"
+        ),
+        Model(
+            category: .revolverPistol,
+            make: "Norinco",
+            model: "Type 54",
+            calibre: "7.62x25mm Tokarev",
+            country: "CHN",
+            years: 1954...1990,
+            serialPattern: "9999999"
+        ),
+        Model(
+            category: .revolverPistol,
+            make: "SIG Sauer",
+            model: "P226",
+            calibre: "9x19mm",
+            country: "CHE",
+            years: 1984...2023,
+            serialPattern: "U999999"
+        ),
+        Model(
+            category: .rifleCarbine,
+            make: "Remington",
+            model: "700",
+            calibre: ".308 Winchester",
+            country: "USA",
+            years: 1962...2020,
+            serialPattern: "G9999999"
+        ),
+        Model(
+            category: .rifleCarbine,
+            make: "Ruger",
+            model: "10/22",
+            calibre: ".22 LR",
+            country: "USA",
+            years: 1964...2023,
+            serialPattern: "999-99999"
+        ),
+        Model(
+            category: .rifleCarbine,
+            make: "Tula Arms",
+            model: "Mosin-Nagant M91/30",
+            calibre: "7.62x54mmR",
+            country: "RUS",
+            years: 1930...1945,
+            serialPattern: "AA9999"
+        ),
+        Model(
+            category: .rifleCarbine,
+            make: "BSA",
+            model: "Lee-Enfield No. 4",
+            calibre: ".303 British",
+            country: "GBR",
+            years: 1941...1955,
+            serialPattern: "A9999"
+        ),
         Model(category: .shotgun, make: "Mossberg", model: "500", calibre: "12 gauge", country: "USA", years: 1961...2023, serialPattern: "U999999"),
-        Model(category: .shotgun, make: "Remington", model: "870", calibre: "12 gauge", country: "USA", years: 1951...2023, serialPattern: "AB999999M"),
+        Model(
+            category: .shotgun,
+            make: "Remington",
+            model: "870",
+            calibre: "12 gauge",
+            country: "USA",
+            years: 1951...2023,
+            serialPattern: "AB999999M"
+        ),
         Model(category: .shotgun, make: "Baikal", model: "IZH-43", calibre: "12 gauge", country: "RUS", years: 1986...2015, serialPattern: "9999999"),
         Model(category: .shotgun, make: "Benelli", model: "M4", calibre: "12 gauge", country: "ITA", years: 1999...2023, serialPattern: "M999999"),
-        Model(category: .submachineGun, make: "Heckler & Koch", model: "MP5", calibre: "9x19mm", country: "DEU", years: 1966...2023, serialPattern: "99-999999"),
+        Model(
+            category: .submachineGun,
+            make: "Heckler & Koch",
+            model: "MP5",
+            calibre: "9x19mm",
+            country: "DEU",
+            years: 1966...2023,
+            serialPattern: "99-999999"
+        ),
         Model(category: .submachineGun, make: "IMI", model: "Uzi", calibre: "9x19mm", country: "ISR", years: 1954...2002, serialPattern: "SA99999"),
-        Model(category: .submachineGun, make: "CZ", model: "vz. 61 Skorpion", calibre: "7.65x17mm", country: "CZE", years: 1961...1991, serialPattern: "A9999"),
-        Model(category: .assaultRifle, make: "Izhmash", model: "AKM", calibre: "7.62x39mm", country: "RUS", years: 1959...1977, serialPattern: "AA9999"),
-        Model(category: .assaultRifle, make: "Kalashnikov Concern", model: "AK-74M", calibre: "5.45x39mm", country: "RUS", years: 1991...2023, serialPattern: "999999999"),
-        Model(category: .assaultRifle, make: "Norinco", model: "Type 56", calibre: "7.62x39mm", country: "CHN", years: 1956...2000, serialPattern: "99999999"),
-        Model(category: .assaultRifle, make: "Zastava", model: "M70", calibre: "7.62x39mm", country: "SRB", years: 1970...2023, serialPattern: "A-999999"),
-        Model(category: .assaultRifle, make: "FN Herstal", model: "FAL", calibre: "7.62x51mm NATO", country: "BEL", years: 1954...1988, serialPattern: "9999999"),
-        Model(category: .assaultRifle, make: "Heckler & Koch", model: "G3", calibre: "7.62x51mm NATO", country: "DEU", years: 1959...1997, serialPattern: "A99999"),
-        Model(category: .assaultRifle, make: "Colt", model: "M16A2", calibre: "5.56x45mm NATO", country: "USA", years: 1983...2010, serialPattern: "A9999999"),
-        Model(category: .lightMachineGun, make: "FN Herstal", model: "Minimi", calibre: "5.56x45mm NATO", country: "BEL", years: 1974...2023, serialPattern: "99999"),
-        Model(category: .lightMachineGun, make: "Molot", model: "RPK", calibre: "7.62x39mm", country: "RUS", years: 1961...1990, serialPattern: "AA999"),
-        Model(category: .otherSmallArm, make: "Unknown (craft)", model: "Pipe gun", calibre: "12 gauge", country: "GHA", years: 1990...2023, serialPattern: "GH9999"),
-        Model(category: .heavyMachineGun, make: "Degtyaryov Plant", model: "DShKM", calibre: "12.7x108mm", country: "RUS", years: 1946...1980, serialPattern: "AA999"),
-        Model(category: .heavyMachineGun, make: "Browning", model: "M2HB", calibre: ".50 BMG", country: "USA", years: 1933...2020, serialPattern: "999999"),
-        Model(category: .grenadeLauncher, make: "Colt", model: "M203", calibre: "40x46mm", country: "USA", years: 1969...2015, serialPattern: "99999"),
-        Model(category: .grenadeLauncher, make: "Tula Arms", model: "GP-25", calibre: "40mm VOG-25", country: "RUS", years: 1978...2000, serialPattern: "AA9999"),
-        Model(category: .antiAircraftGun, make: "Degtyaryov Plant", model: "ZPU-1", calibre: "14.5x114mm", country: "RUS", years: 1949...1980, serialPattern: "9999"),
+        Model(
+            category: .submachineGun,
+            make: "CZ",
+            model: "vz. 61 Skorpion",
+            calibre: "7.65x17mm",
+            country: "CZE",
+            years: 1961...1991,
+            serialPattern: "A9999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Izhmash",
+            model: "AKM",
+            calibre: "7.62x39mm",
+            country: "RUS",
+            years: 1959...1977,
+            serialPattern: "AA9999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Kalashnikov Concern",
+            model: "AK-74M",
+            calibre: "5.45x39mm",
+            country: "RUS",
+            years: 1991...2023,
+            serialPattern: "999999999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Norinco",
+            model: "Type 56",
+            calibre: "7.62x39mm",
+            country: "CHN",
+            years: 1956...2000,
+            serialPattern: "99999999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Zastava",
+            model: "M70",
+            calibre: "7.62x39mm",
+            country: "SRB",
+            years: 1970...2023,
+            serialPattern: "A-999999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "FN Herstal",
+            model: "FAL",
+            calibre: "7.62x51mm NATO",
+            country: "BEL",
+            years: 1954...1988,
+            serialPattern: "9999999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Heckler & Koch",
+            model: "G3",
+            calibre: "7.62x51mm NATO",
+            country: "DEU",
+            years: 1959...1997,
+            serialPattern: "A99999"
+        ),
+        Model(
+            category: .assaultRifle,
+            make: "Colt",
+            model: "M16A2",
+            calibre: "5.56x45mm NATO",
+            country: "USA",
+            years: 1983...2010,
+            serialPattern: "A9999999"
+        ),
+        Model(
+            category: .lightMachineGun,
+            make: "FN Herstal",
+            model: "Minimi",
+            calibre: "5.56x45mm NATO",
+            country: "BEL",
+            years: 1974...2023,
+            serialPattern: "99999"
+        ),
+        Model(
+            category: .lightMachineGun,
+            make: "Molot",
+            model: "RPK",
+            calibre: "7.62x39mm",
+            country: "RUS",
+            years: 1961...1990,
+            serialPattern: "AA999"
+        ),
+        Model(
+            category: .otherSmallArm,
+            make: "Unknown (craft)",
+            model: "Pipe gun",
+            calibre: "12 gauge",
+            country: "GHA",
+            years: 1990...2023,
+            serialPattern: "GH9999"
+        ),
+        Model(
+            category: .heavyMachineGun,
+            make: "Degtyaryov Plant",
+            model: "DShKM",
+            calibre: "12.7x108mm",
+            country: "RUS",
+            years: 1946...1980,
+            serialPattern: "AA999"
+        ),
+        Model(
+            category: .heavyMachineGun,
+            make: "Browning",
+            model: "M2HB",
+            calibre: ".50 BMG",
+            country: "USA",
+            years: 1933...2020,
+            serialPattern: "999999"
+        ),
+        Model(
+            category: .grenadeLauncher,
+            make: "Colt",
+            model: "M203",
+            calibre: "40x46mm",
+            country: "USA",
+            years: 1969...2015,
+            serialPattern: "99999"
+        ),
+        Model(
+            category: .grenadeLauncher,
+            make: "Tula Arms",
+            model: "GP-25",
+            calibre: "40mm VOG-25",
+            country: "RUS",
+            years: 1978...2000,
+            serialPattern: "AA9999"
+        ),
+        Model(
+            category: .antiAircraftGun,
+            make: "Degtyaryov Plant",
+            model: "ZPU-1",
+            calibre: "14.5x114mm",
+            country: "RUS",
+            years: 1949...1980,
+            serialPattern: "9999"
+        ),
         Model(category: .antiTankGun, make: "Norinco", model: "Type 36", calibre: "57mm", country: "CHN", years: 1952...1975, serialPattern: "99999"),
-        Model(category: .recoillessRifle, make: "Saab Bofors", model: "Carl Gustaf M2", calibre: "84mm", country: "SWE", years: 1964...2010, serialPattern: "99999"),
-        Model(category: .recoillessRifle, make: "Degtyaryov Plant", model: "SPG-9", calibre: "73mm", country: "RUS", years: 1962...1990, serialPattern: "AA999"),
-        Model(category: .antiTankLauncher, make: "Bazalt", model: "RPG-7V", calibre: "40mm", country: "RUS", years: 1961...2010, serialPattern: "AA9999"),
+        Model(
+            category: .recoillessRifle,
+            make: "Saab Bofors",
+            model: "Carl Gustaf M2",
+            calibre: "84mm",
+            country: "SWE",
+            years: 1964...2010,
+            serialPattern: "99999"
+        ),
+        Model(
+            category: .recoillessRifle,
+            make: "Degtyaryov Plant",
+            model: "SPG-9",
+            calibre: "73mm",
+            country: "RUS",
+            years: 1962...1990,
+            serialPattern: "AA999"
+        ),
+        Model(
+            category: .antiTankLauncher,
+            make: "Bazalt",
+            model: "RPG-7V",
+            calibre: "40mm",
+            country: "RUS",
+            years: 1961...2010,
+            serialPattern: "AA9999"
+        ),
         Model(category: .manpads, make: "KBM", model: "9K32 Strela-2", calibre: "72mm", country: "RUS", years: 1968...1990, serialPattern: "99999"),
-        Model(category: .mortar, make: "Motovilikha Plants", model: "2B14 Podnos", calibre: "82mm", country: "RUS", years: 1983...2010, serialPattern: "AA999"),
-        Model(category: .otherLightWeapon, make: "Norinco", model: "Type 69 (RPG)", calibre: "40mm", country: "CHN", years: 1969...2000, serialPattern: "9999999"),
+        Model(
+            category: .mortar,
+            make: "Motovilikha Plants",
+            model: "2B14 Podnos",
+            calibre: "82mm",
+            country: "RUS",
+            years: 1983...2010,
+            serialPattern: "AA999"
+        ),
+        Model(
+            category: .otherLightWeapon,
+            make: "Norinco",
+            model: "Type 69 (RPG)",
+            calibre: "40mm",
+            country: "CHN",
+            years: 1969...2000,
+            serialPattern: "9999999"
+        ),
     ]
 
     private static let places: [String: [String]] = [

@@ -94,7 +94,10 @@ public struct CSVParser {
                     case UInt8(ascii: "\n"): try endRow(body)
                     case UInt8(ascii: "\r"): state = .afterCR
                     default:
-                        throw SyntaxError(line: line, reason: "unexpected character after a closing quote; a quote inside a quoted field is written twice (\"\")")
+                        throw SyntaxError(
+                            line: line,
+                            reason: "unexpected character after a closing quote; a quote inside a quoted field is written twice (\"\")"
+                        )
                     }
                 case .afterCR:
                     if byte == UInt8(ascii: "\n") {
@@ -122,8 +125,20 @@ public struct CSVParser {
     }
 
     private mutating func endField() throws {
-        guard let text = String(validating: field, as: UTF8.self) else {
-            throw SyntaxError(line: line, reason: "field \(fields.count + 1) is not valid UTF-8")
+        let text: String
+        if field.allSatisfy({ $0 < 0x80 }) {
+            // ASCII is valid UTF-8 as it stands: copy it without a second validation pass.
+            text = field.withUnsafeBufferPointer { bytes in
+                String(unsafeUninitializedCapacity: bytes.count) {
+                    _ = $0.initialize(fromContentsOf: bytes)
+                    return bytes.count
+                }
+            }
+        } else {
+            guard let validated = String(validating: field, as: UTF8.self) else {
+                throw SyntaxError(line: line, reason: "field \(fields.count + 1) is not valid UTF-8")
+            }
+            text = validated
         }
         fields.append(text)
         field.removeAll(keepingCapacity: true)
@@ -150,7 +165,8 @@ public enum CSVWriter {
 
     /// A field, quoted when it holds a comma, a quote, a line break or surrounding spaces.
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        let needsQuotes =
+            field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
             || field.first == " " || field.last == " "
         guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -61,7 +61,13 @@ public enum RecordCSV {
             for (index, name) in row.fields.enumerated() {
                 let trimmed = name.trimmed.lowercased()
                 guard let column = Column(rawValue: trimmed) else {
-                    problems.append(Problem(line: row.line, column: name, reason: "unknown column; the columns are " + Column.allCases.map(\.rawValue).joined(separator: ", ")))
+                    problems.append(
+                        Problem(
+                            line: row.line,
+                            column: name,
+                            reason: "unknown column; the columns are " + Column.allCases.map(\.rawValue).joined(separator: ", ")
+                        )
+                    )
                     continue
                 }
                 if positions[column] != nil {
@@ -106,17 +112,30 @@ public enum RecordCSV {
             }
             let sharing = cell(.sharing).map(RecordCSV.parseSharing)
             let input = WeaponRecordInput(
-                externalRef: cell(.externalRef), category: cell(.category), make: cell(.make), model: cell(.model),
-                calibre: cell(.calibre), serialNumber: cell(.serialNumber), serialObliterated: cell(.serialObliterated),
-                markings: markings, countryOfManufacture: cell(.countryOfManufacture),
-                yearOfManufacture: year(.yearOfManufacture), importCountry: cell(.importCountry), importYear: year(.importYear),
+                externalRef: cell(.externalRef),
+                category: cell(.category),
+                make: cell(.make),
+                model: cell(.model),
+                calibre: cell(.calibre),
+                serialNumber: cell(.serialNumber),
+                serialObliterated: cell(.serialObliterated),
+                markings: markings,
+                countryOfManufacture: cell(.countryOfManufacture),
+                yearOfManufacture: year(.yearOfManufacture),
+                importCountry: cell(.importCountry),
+                importYear: year(.importYear),
                 status: cell(.status),
                 event: WeaponRecordInput.EventInput(
-                    date: cell(.eventDate), country: cell(.eventCountry), place: cell(.eventPlace),
-                    circumstances: cell(.eventCircumstances), legalJustification: cell(.eventLegalJustification),
-                    criminalContext: cell(.eventCriminalContext), caseReference: cell(.eventCaseReference)
+                    date: cell(.eventDate),
+                    country: cell(.eventCountry),
+                    place: cell(.eventPlace),
+                    circumstances: cell(.eventCircumstances),
+                    legalJustification: cell(.eventLegalJustification),
+                    criminalContext: cell(.eventCriminalContext),
+                    caseReference: cell(.eventCaseReference)
                 ),
-                sharing: sharing, notes: cell(.notes)
+                sharing: sharing,
+                notes: cell(.notes)
             )
             guard problems.isEmpty else { throw ProblemList(problems: problems) }
             return input
@@ -159,7 +178,8 @@ public enum RecordCSV {
             let textAndLocation = split(parts[1], on: "@", limit: 2)
             markings.append(
                 WeaponRecordInput.MarkingInput(
-                    kind: unescape(parts[0]).trimmed, text: unescape(textAndLocation[0]),
+                    kind: unescape(parts[0]).trimmed,
+                    text: unescape(textAndLocation[0]),
                     location: textAndLocation.count > 1 ? unescape(textAndLocation[1]) : nil
                 )
             )
@@ -176,6 +196,11 @@ public enum RecordCSV {
 
     /// Splits on a separator that is not escaped by a backslash; escapes are kept for `unescape`.
     private static func split(_ text: String, on separator: Character, limit: Int = .max) -> [String] {
+        if !text.containsAnyByte(UInt8(ascii: "\\")), let byte = separator.asciiValue,
+            let parts = text.utf8.withContiguousStorageIfAvailable({ bytes in splitBytes(bytes, on: byte, limit: limit) })
+        {
+            return parts
+        }
         var parts: [String] = []
         var current = ""
         var escaped = false
@@ -197,7 +222,20 @@ public enum RecordCSV {
         return parts
     }
 
+    /// Splits UTF-8 bytes on an ASCII separator; the pieces are valid UTF-8 since the separator is ASCII.
+    private static func splitBytes(_ bytes: UnsafeBufferPointer<UInt8>, on separator: UInt8, limit: Int) -> [String] {
+        var parts: [String] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == separator && parts.count < limit - 1 {
+            parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            start = index + 1
+        }
+        parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        return parts
+    }
+
     private static func unescape(_ text: String) -> String {
+        guard text.containsAnyByte(UInt8(ascii: "\\")) else { return text }
         var result = ""
         var escaped = false
         for character in text {
@@ -212,6 +250,7 @@ public enum RecordCSV {
     }
 
     private static func escape(_ text: String) -> String {
+        guard text.containsAnyByte(UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: ":"), UInt8(ascii: "\\")) else { return text }
         var result = ""
         for character in text {
             if character == ";" || character == "@" || character == ":" || character == "\\" { result.append("\\") }

@@ -65,7 +65,13 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
         var errors: [FieldError] = []
         let parsed = MemberCode(code)
         if parsed == nil {
-            errors.append(FieldError(field: "code", message: "must be an ISO 3166-1 alpha-3 code for a state (e.g. KEN) or 2-12 upper-case letters and digits for an organisation (e.g. UNODA), got '\(code)'"))
+            errors.append(
+                FieldError(
+                    field: "code",
+                    message:
+                        "must be an ISO 3166-1 alpha-3 code for a state (e.g. KEN) or 2-12 upper-case letters and digits for an organisation (e.g. UNODA), got '\(code)'"
+                )
+            )
         }
         let trimmed = name.trimmed
         if trimmed.isEmpty { errors.append(FieldError(field: "name", message: "is required")) }
@@ -78,14 +84,4 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
 extension UInt8 {
     var isUpperLetter: Bool { self >= 65 && self <= 90 }
     var isDigit: Bool { self >= 48 && self <= 57 }
-}
-
-extension String {
-    /// The string without leading and trailing white space.
-    var trimmed: String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
-    }
 }

@@ -33,7 +33,12 @@ public struct RecordHistoryEntry: Sendable, Equatable, Codable {
     public var changes: [Change]
 
     public init(
-        version: Int, action: Action, recordedAt: Date, userID: User.ID?, member: MemberCode, channel: Actor.Channel,
+        version: Int,
+        action: Action,
+        recordedAt: Date,
+        userID: User.ID?,
+        member: MemberCode,
+        channel: Actor.Channel,
         changes: [Change]
     ) {
         self.version = version

@@ -1,11 +1,16 @@
-/// A fast, canonical JSON form of a record's details, kept in the history at every change.
+/// A fast, canonical JSON form of a record's details: what the history keeps and what change detection hashes.
 ///
-/// Written by hand because bulk imports write one per row: the output is what `JSONEncoder` with
+/// Written by hand over bytes because bulk imports make one per row: the output is what `JSONEncoder` with
 /// `.convertToSnakeCase` writes for ``WeaponRecord/Details`` (keys in a fixed order, `nil` fields left out), so
 /// `JSONDecoder` with `.convertFromSnakeCase` reads it back.
 extension WeaponRecord.Details {
     /// The details as one line of JSON with snake_case keys.
     public func snapshotJSON() -> String {
+        String(decoding: snapshotBytes(), as: UTF8.self)
+    }
+
+    /// ``snapshotJSON()`` as UTF-8 bytes, without making a string.
+    public func snapshotBytes() -> [UInt8] {
         var out = JSONWriter()
         out.open()
         out.field("external_ref", externalRef)
@@ -16,7 +21,7 @@ extension WeaponRecord.Details {
         out.field("serial_number", serialNumber)
         out.field("serial_obliterated", serialObliterated.rawValue)
         out.key("markings")
-        out.text += markings.jsonText()
+        out.markings(markings)
         out.field("country_of_manufacture", countryOfManufacture)
         out.field("year_of_manufacture", yearOfManufacture)
         out.field("import_country", importCountry)
@@ -37,32 +42,54 @@ extension WeaponRecord.Details {
         case .all: out.string("all")
         case .owner: out.string("owner")
         case .members(let codes):
-            out.text += "[" + codes.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
+            out.raw("[")
+            for (index, code) in codes.enumerated() {
+                if index > 0 { out.raw(",") }
+                out.string(code.rawValue)
+            }
+            out.raw("]")
         }
         out.field("notes", notes)
         out.close()
-        return out.text
+        return out.bytes
     }
 }
 
-/// Appends JSON tokens to a string; commas between members are handled by `open`, `key` and `close`.
+extension Array where Element == Marking {
+    /// The markings as a JSON array with snake_case keys, as stored in the record row.
+    public func jsonText() -> String {
+        var out = JSONWriter()
+        out.markings(self)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
+/// Appends JSON tokens to a byte buffer; commas between members are handled by `open`, `key` and `close`.
 struct JSONWriter {
-    var text = ""
+    private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
+    init() { bytes.reserveCapacity(768) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     mutating func open() {
-        text += "{"
+        raw("{")
         needsComma = false
     }
 
     mutating func close() {
-        text += "}"
+        raw("}")
         needsComma = true
     }
 
     mutating func key(_ name: String) {
-        if needsComma { text += "," }
-        text += "\"" + name + "\":"
+        if needsComma { raw(",") }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: name.utf8)
+        raw("\":")
         needsComma = true
     }
 
@@ -75,43 +102,52 @@ struct JSONWriter {
     mutating func field(_ name: String, _ value: Int?) {
         guard let value else { return }
         key(name)
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func markings(_ markings: [Marking]) {
+        raw("[")
+        for (index, marking) in markings.enumerated() {
+            if index > 0 { raw(",") }
+            open()
+            field("kind", marking.kind.rawValue)
+            field("text", marking.text)
+            field("location", marking.location)
+            close()
+        }
+        raw("]")
     }
 
     mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+        bytes.append(UInt8(ascii: "\""))
+        let plain = value.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard !buffer.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(contentsOf: buffer)
+            return true
+        }
+        if plain == true {
+            bytes.append(UInt8(ascii: "\""))
+            needsComma = true
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                let digits: StaticString = "0123456789abcdef"
+                digits.withUTF8Buffer { hex in
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0x0F)])
+                }
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
-    }
-}
-
-extension Array where Element == Marking {
-    /// The markings as a JSON array with snake_case keys, as stored in the record row.
-    public func jsonText() -> String {
-        var out = JSONWriter()
-        out.text += "["
-        for (index, marking) in enumerated() {
-            if index > 0 { out.text += "," }
-            out.open()
-            out.field("kind", marking.kind.rawValue)
-            out.field("text", marking.text)
-            out.field("location", marking.location)
-            out.close()
-        }
-        out.text += "]"
-        return out.text
     }
 }

@@ -59,10 +59,22 @@ extension WeaponRecord {
         public var notes: String?
 
         public init(
-            externalRef: String, category: WeaponCategory, make: String, model: String? = nil, calibre: String? = nil,
-            serialNumber: String? = nil, serialObliterated: SerialObliteration = .no, markings: [Marking] = [],
-            countryOfManufacture: String? = nil, yearOfManufacture: Int? = nil, importCountry: String? = nil,
-            importYear: Int? = nil, status: RecordStatus, event: Event = Event(), sharing: Sharing = .all, notes: String? = nil
+            externalRef: String,
+            category: WeaponCategory,
+            make: String,
+            model: String? = nil,
+            calibre: String? = nil,
+            serialNumber: String? = nil,
+            serialObliterated: SerialObliteration = .no,
+            markings: [Marking] = [],
+            countryOfManufacture: String? = nil,
+            yearOfManufacture: Int? = nil,
+            importCountry: String? = nil,
+            importYear: Int? = nil,
+            status: RecordStatus,
+            event: Event = Event(),
+            sharing: Sharing = .all,
+            notes: String? = nil
         ) {
             self.externalRef = externalRef
             self.category = category
@@ -95,8 +107,13 @@ extension WeaponRecord {
         public var caseReference: String?
 
         public init(
-            date: CalendarDate? = nil, country: String? = nil, place: String? = nil, circumstances: String? = nil,
-            legalJustification: String? = nil, criminalContext: String? = nil, caseReference: String? = nil
+            date: CalendarDate? = nil,
+            country: String? = nil,
+            place: String? = nil,
+            circumstances: String? = nil,
+            legalJustification: String? = nil,
+            criminalContext: String? = nil,
+            caseReference: String? = nil
         ) {
             self.date = date
             self.country = country
@@ -165,7 +182,9 @@ public enum Sharing: Sendable, Equatable, Codable {
             case "all": self = .all
             case "owner": self = .owner
             default:
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "must be \"all\", \"owner\" or a list of member codes"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "must be \"all\", \"owner\" or a list of member codes")
+                )
             }
         } else {
             self = .members(Array(Set(try container.decode([MemberCode].self))).sorted())

@@ -20,9 +20,15 @@ public struct RecordQuery: Sendable, Equatable {
     public static let maximumLimit = 500
 
     public init(
-        status: RecordStatus? = nil, category: WeaponCategory? = nil, make: String? = nil, country: String? = nil,
-        eventFrom: CalendarDate? = nil, eventTo: CalendarDate? = nil, owner: MemberCode? = nil,
-        limit: Int = RecordQuery.defaultLimit, cursor: String? = nil
+        status: RecordStatus? = nil,
+        category: WeaponCategory? = nil,
+        make: String? = nil,
+        country: String? = nil,
+        eventFrom: CalendarDate? = nil,
+        eventTo: CalendarDate? = nil,
+        owner: MemberCode? = nil,
+        limit: Int = RecordQuery.defaultLimit,
+        cursor: String? = nil
     ) {
         self.status = status
         self.category = category
@@ -61,7 +67,12 @@ public protocol WeaponRecordRepository: Sendable {
     /// - Parameter expectedVersion: when given, the update is refused unless the stored version matches.
     /// - Throws: `DomainError.notFound` when the actor's member may not see the record; `.forbidden` when it may
     ///   see but does not own it; `.conflict` on a version mismatch or a duplicate `external_ref`.
-    func update(_ id: WeaponRecord.ID, details: WeaponRecord.Details, expectedVersion: Int?, by actor: Actor) async throws
+    func update(
+        _ id: WeaponRecord.ID,
+        details: WeaponRecord.Details,
+        expectedVersion: Int?,
+        by actor: Actor
+    ) async throws
         -> WeaponRecord
 
     /// The record, if `viewer` may see it.

@@ -22,7 +22,12 @@ public struct RecordService: Sendable {
 
     /// Validates and stores new details for a record the actor's member owns.
     /// - Throws: as ``create(_:by:)``, and `.notFound` for a record the actor's member may not see.
-    public func update(_ id: WeaponRecord.ID, with input: WeaponRecordInput, expectedVersion: Int?, by actor: Actor) async throws
+    public func update(
+        _ id: WeaponRecord.ID,
+        with input: WeaponRecordInput,
+        expectedVersion: Int?,
+        by actor: Actor
+    ) async throws
         -> WeaponRecord
     {
         try requireEditor(actor)

@@ -42,10 +42,8 @@ public struct RecordValidator: Sendable {
             guard let value else { return nil }
             let trimmed = value.trimmed
             if trimmed.isEmpty { return nil }
-            if trimmed.count > max { fail(field, "must be at most \(max) characters (has \(trimmed.count))") }
-            if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
-                fail(field, "must not contain control characters")
-            }
+            if trimmed.exceedsLength(max) { fail(field, "must be at most \(max) characters (has \(trimmed.count))") }
+            if trimmed.containsControlCharacter { fail(field, "must not contain control characters") }
             return trimmed
         }
         func required(_ field: String, _ value: String?, max: Int) -> String? {
@@ -59,7 +57,7 @@ public struct RecordValidator: Sendable {
                 if fallback == nil { fail(field, "is required; one of: " + E.allCases.map(\.rawValue).joined(separator: ", ")) }
                 return fallback
             }
-            guard let parsed = E(rawValue: raw.lowercased()) else {
+            guard let parsed = E(rawValue: raw) ?? E(rawValue: raw.lowercased()) else {
                 fail(field, "'\(raw)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
                 return nil
             }
@@ -159,10 +157,21 @@ public struct RecordValidator: Sendable {
             throw DomainError.invalid(errors)
         }
         return WeaponRecord.Details(
-            externalRef: externalRef, category: category, make: make, model: model, calibre: calibre,
-            serialNumber: serial, serialObliterated: obliterated, markings: markings,
-            countryOfManufacture: countryOfManufacture, yearOfManufacture: yearOfManufacture,
-            importCountry: importCountry, importYear: importYear, status: status, event: event, sharing: sharing,
+            externalRef: externalRef,
+            category: category,
+            make: make,
+            model: model,
+            calibre: calibre,
+            serialNumber: serial,
+            serialObliterated: obliterated,
+            markings: markings,
+            countryOfManufacture: countryOfManufacture,
+            yearOfManufacture: yearOfManufacture,
+            importCountry: importCountry,
+            importYear: importYear,
+            status: status,
+            event: event,
+            sharing: sharing,
             notes: notes
         )
     }
@@ -201,7 +210,8 @@ public struct RecordValidator: Sendable {
     /// Letters and digits of any script, spaces, `-`, `/`, `.`, and `?`/`*` for unreadable characters.
     static func isSerialCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case " ", "-", "/", ".", "?", "*": true
+        case "A"..."Z", "a"..."z", "0"..."9", " ", "-", "/", ".", "?", "*": true
+        case _ where scalar.isASCII: false
         default: scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
         }
     }

@@ -23,11 +23,22 @@ public struct WeaponRecordInput: Sendable, Equatable, Codable {
     public var notes: String?
 
     public init(
-        externalRef: String? = nil, category: String? = nil, make: String? = nil, model: String? = nil,
-        calibre: String? = nil, serialNumber: String? = nil, serialObliterated: String? = nil,
-        markings: [MarkingInput]? = nil, countryOfManufacture: String? = nil, yearOfManufacture: Int? = nil,
-        importCountry: String? = nil, importYear: Int? = nil, status: String? = nil, event: EventInput? = nil,
-        sharing: SharingInput? = nil, notes: String? = nil
+        externalRef: String? = nil,
+        category: String? = nil,
+        make: String? = nil,
+        model: String? = nil,
+        calibre: String? = nil,
+        serialNumber: String? = nil,
+        serialObliterated: String? = nil,
+        markings: [MarkingInput]? = nil,
+        countryOfManufacture: String? = nil,
+        yearOfManufacture: Int? = nil,
+        importCountry: String? = nil,
+        importYear: Int? = nil,
+        status: String? = nil,
+        event: EventInput? = nil,
+        sharing: SharingInput? = nil,
+        notes: String? = nil
     ) {
         self.externalRef = externalRef
         self.category = category
@@ -71,8 +82,13 @@ public struct WeaponRecordInput: Sendable, Equatable, Codable {
         public var caseReference: String?
 
         public init(
-            date: String? = nil, country: String? = nil, place: String? = nil, circumstances: String? = nil,
-            legalJustification: String? = nil, criminalContext: String? = nil, caseReference: String? = nil
+            date: String? = nil,
+            country: String? = nil,
+            place: String? = nil,
+            circumstances: String? = nil,
+            legalJustification: String? = nil,
+            criminalContext: String? = nil,
+            caseReference: String? = nil
         ) {
             self.date = date
             self.country = country
@@ -112,16 +128,27 @@ extension WeaponRecordInput {
     /// The input that reproduces `details` exactly: what an edit form or an export starts from.
     public init(_ details: WeaponRecord.Details) {
         self.init(
-            externalRef: details.externalRef, category: details.category.rawValue, make: details.make,
-            model: details.model, calibre: details.calibre, serialNumber: details.serialNumber,
+            externalRef: details.externalRef,
+            category: details.category.rawValue,
+            make: details.make,
+            model: details.model,
+            calibre: details.calibre,
+            serialNumber: details.serialNumber,
             serialObliterated: details.serialObliterated.rawValue,
             markings: details.markings.map { MarkingInput(kind: $0.kind.rawValue, text: $0.text, location: $0.location) },
-            countryOfManufacture: details.countryOfManufacture, yearOfManufacture: details.yearOfManufacture,
-            importCountry: details.importCountry, importYear: details.importYear, status: details.status.rawValue,
+            countryOfManufacture: details.countryOfManufacture,
+            yearOfManufacture: details.yearOfManufacture,
+            importCountry: details.importCountry,
+            importYear: details.importYear,
+            status: details.status.rawValue,
             event: EventInput(
-                date: details.event.date?.description, country: details.event.country, place: details.event.place,
-                circumstances: details.event.circumstances, legalJustification: details.event.legalJustification,
-                criminalContext: details.event.criminalContext, caseReference: details.event.caseReference
+                date: details.event.date?.description,
+                country: details.event.country,
+                place: details.event.place,
+                circumstances: details.event.circumstances,
+                legalJustification: details.event.legalJustification,
+                criminalContext: details.event.criminalContext,
+                caseReference: details.event.caseReference
             ),
             sharing: {
                 switch details.sharing {

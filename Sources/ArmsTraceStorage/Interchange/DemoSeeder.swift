@@ -24,7 +24,9 @@ extension SQLiteDatabase {
     ///   - progress: called after each transaction with the records written so far.
     /// - Returns: the users made, with their tokens.
     public func seedDemo(
-        records: Int, seed: UInt64, progress: @escaping @Sendable (Int) -> Void = { _ in }
+        records: Int,
+        seed: UInt64,
+        progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> [DemoUser] {
         let repositories = self.repositories
         guard try await repositories.records.count(owner: nil) == 0 || records == 0 else {
@@ -51,7 +53,7 @@ extension SQLiteDatabase {
                 var idGenerator = SeededGenerator(seed: idSeed)
                 for record in chunk {
                     let id = WeaponRecord.ID(UUID.version7(at: record.enteredAt, using: &idGenerator))
-                    try rowWriter.insert(record.details, id: id, by: .commandLine(for: record.owner), at: record.enteredAt)
+                    try rowWriter.insert(.init(record.details), id: id, by: .commandLine(for: record.owner), at: .init(record.enteredAt))
                 }
             }
             written += count

@@ -16,11 +16,15 @@ extension SQLiteDatabase {
     /// Reads from one consistent snapshot of the database; memory stays flat.
     /// - Returns: how many records were written.
     public func exportRecords(
-        owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void
+        owner: MemberCode,
+        format: ExportFormat,
+        write: @escaping @Sendable (String) throws -> Void
     ) async throws -> Int {
         try await writer.read { db in
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT * FROM weapon_record WHERE owner_code = ? ORDER BY id", arguments: [owner.rawValue]
+                db,
+                sql: "SELECT * FROM weapon_record WHERE owner_code = ? ORDER BY id",
+                arguments: [owner.rawValue]
             )
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -1,12 +1,44 @@
 import ArmsTraceDomain
+import Crypto
 import Foundation
 import GRDB
 
 /// Writes weapon records, their sharing lists and their history entries inside a transaction that the caller holds.
 ///
-/// Both the API's single-record writes and bulk imports go through here, with statements prepared once and reused,
-/// so that a million rows cost a million executions, not a million parses.
+/// Both the API's single-record writes and bulk imports go through here, with statements prepared once and bound
+/// directly (``FastStatement``), so that a million rows cost a million executions, not a million parses.
+///
+/// The history keeps, for each change, the details as they were before it (`previous_details`); the current row
+/// holds the latest. A creation therefore stores no second copy of the record, and every version can be rebuilt.
 struct RecordRowWriter {
+    /// A moment and its database form, converted once: a bulk import writes the same one on every row.
+    struct Timestamp {
+        let date: Date
+        let text: String
+
+        init(_ date: Date) {
+            self.date = date
+            self.text = String.fromDatabaseValue(date.databaseValue)!
+        }
+    }
+
+    /// Details with everything derived from them that a write binds: computed once, and for bulk imports on the
+    /// reading thread, off the writer's.
+    struct PreparedDetails: Sendable {
+        let details: WeaponRecord.Details
+        /// The SHA-256 of the canonical JSON: equal hashes mean nothing changed.
+        let hash: Data
+        let markingsJSON: String
+        let eventDate: String?
+
+        init(_ details: WeaponRecord.Details) {
+            self.details = details
+            self.hash = Data(SHA256.hash(data: details.snapshotBytes()))
+            self.markingsJSON = details.markings.jsonText()
+            self.eventDate = details.event.date?.description
+        }
+    }
+
     /// What an upsert did to a row.
     enum Outcome: Equatable {
         case created(WeaponRecord.ID)
@@ -16,116 +48,179 @@ struct RecordRowWriter {
         case repeated(WeaponRecord.ID)
     }
 
-    private let insertRecord: Statement
-    private let updateRecord: Statement
-    private let insertHistory: Statement
-    private let deleteShares: Statement
-    private let insertShare: Statement
-    private let findByReference: Statement
-    private let latestSnapshot: Statement
+    private let db: Database
+    private let insertRecord: FastStatement
+    private let updateRecord: FastStatement
+    private let insertHistory: FastStatement
+    private let deleteShares: FastStatement
+    private let insertShare: FastStatement
+    private let findByReference: FastStatement
 
     init(_ db: Database) throws {
-        insertRecord = try db.cachedStatement(
+        self.db = db
+        insertRecord = try FastStatement(
+            db,
             sql: """
                 INSERT INTO weapon_record (
                     id, owner_code, version, external_ref, category, make, model, calibre, serial_number, serial_obliterated,
                     markings, country_of_manufacture, year_of_manufacture, import_country, import_year, status, event_date,
                     event_country, event_place, event_circumstances, event_legal_justification, event_criminal_context,
-                    event_case_reference, sharing_mode, notes, created_at, updated_at
-                ) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    event_case_reference, sharing_mode, notes, details_hash, created_at, updated_at
+                ) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (owner_code, external_ref) DO NOTHING
                 """
         )
-        updateRecord = try db.cachedStatement(
+        updateRecord = try FastStatement(
+            db,
             sql: """
                 UPDATE weapon_record SET
                     external_ref = ?, category = ?, make = ?, model = ?, calibre = ?, serial_number = ?,
                     serial_obliterated = ?, markings = ?, country_of_manufacture = ?, year_of_manufacture = ?,
                     import_country = ?, import_year = ?, status = ?, event_date = ?, event_country = ?, event_place = ?,
                     event_circumstances = ?, event_legal_justification = ?, event_criminal_context = ?,
-                    event_case_reference = ?, sharing_mode = ?, notes = ?, updated_at = ?, version = ?
+                    event_case_reference = ?, sharing_mode = ?, notes = ?, details_hash = ?, updated_at = ?, version = ?
                 WHERE id = ?
                 """
         )
-        insertHistory = try db.cachedStatement(
+        insertHistory = try FastStatement(
+            db,
             sql: """
-                INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, snapshot)
+                INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        deleteShares = try db.cachedStatement(sql: "DELETE FROM weapon_record_share WHERE record_id = ?")
-        insertShare = try db.cachedStatement(sql: "INSERT INTO weapon_record_share (record_id, member_code) VALUES (?, ?)")
-        findByReference = try db.cachedStatement(
-            sql: "SELECT id, version, updated_at = ? AS repeated FROM weapon_record WHERE owner_code = ? AND external_ref = ?"
-        )
-        latestSnapshot = try db.cachedStatement(
-            sql: "SELECT snapshot FROM weapon_record_history WHERE record_id = ? ORDER BY version DESC LIMIT 1"
+        deleteShares = try FastStatement(db, sql: "DELETE FROM weapon_record_share WHERE record_id = ?")
+        insertShare = try FastStatement(db, sql: "INSERT INTO weapon_record_share (record_id, member_code) VALUES (?, ?)")
+        findByReference = try FastStatement(
+            db,
+            sql: "SELECT id, version, details_hash, updated_at = ? FROM weapon_record WHERE owner_code = ? AND external_ref = ?"
         )
     }
 
     /// Creates the record, or updates the one with the same owner and `external_ref` when its details differ.
     ///
-    /// A bulk import passes one `now` for all its rows, so a record already written at `now` is reported as
-    /// ``Outcome/repeated(_:)`` rather than silently overwritten by a later row of the same file.
-    func upsert(_ details: WeaponRecord.Details, by actor: Actor, at now: Date) throws -> Outcome {
-        let snapshot = details.snapshotJSON()
-        guard let existing = try Row.fetchOne(findByReference, arguments: [now, actor.member.rawValue, details.externalRef]) else {
-            let id = WeaponRecord.ID.generate(at: now)
-            try insert(details, id: id, snapshot: snapshot, by: actor, at: now)
-            return .created(id)
+    /// The insert comes first and yields to an existing row, so a new record costs one statement, not a lookup and
+    /// an insert. A bulk import passes one `now` for all its rows, so a record already written at `now` is reported
+    /// as ``Outcome/repeated(_:)`` rather than silently overwritten by a later row of the same file.
+    func upsert(_ prepared: PreparedDetails, by actor: Actor, at now: Timestamp) throws -> Outcome {
+        let id = WeaponRecord.ID.generate(at: now.date)
+        if try insert(prepared, id: id, by: actor, at: now) { return .created(id) }
+        let details = prepared.details
+        let bindReference = { (bind: inout FastBinder) in
+            bind.text(now.text)
+            bind.text(actor.member.rawValue)
+            bind.text(details.externalRef)
         }
-        let id = WeaponRecord.ID(existing["id"] as String)!
-        let version: Int = existing["version"]
-        if existing["repeated"] as Bool { return .repeated(id) }
-        if try String.fetchOne(latestSnapshot, arguments: [id.description]) == snapshot { return .unchanged(id) }
-        try update(id, to: version + 1, details: details, snapshot: snapshot, by: actor, at: now)
-        return .updated(id)
+        let existing = try findByReference.first(bindReference) { row in
+            (id: row.text(0) ?? "", version: row.int(1), hash: row.blob(2), repeated: row.int(3) == 1)
+        }
+        guard let existing, let existingID = WeaponRecord.ID(existing.id) else {
+            throw StorageError("record \(details.externalRef) vanished")
+        }
+        if existing.repeated { return .repeated(existingID) }
+        if existing.hash == prepared.hash { return .unchanged(existingID) }
+        guard let current = try WeaponRecordSQLiteRepository.fetch(db, id: existingID) else {
+            throw StorageError("record \(existingID) vanished")
+        }
+        try update(existingID, from: current.details, to: prepared, version: existing.version + 1, by: actor, at: now)
+        return .updated(existingID)
     }
 
-    /// Inserts a new record at version 1 with its `created` history entry.
-    func insert(_ details: WeaponRecord.Details, id: WeaponRecord.ID, snapshot: String? = nil, by actor: Actor, at now: Date) throws {
-        let event = details.event
-        try insertRecord.execute(arguments: [
-            id.description, actor.member.rawValue, details.externalRef, details.category.rawValue, details.make,
-            details.model, details.calibre, details.serialNumber, details.serialObliterated.rawValue,
-            details.markings.jsonText(), details.countryOfManufacture, details.yearOfManufacture, details.importCountry,
-            details.importYear, details.status.rawValue, event.date?.description, event.country, event.place,
-            event.circumstances, event.legalJustification, event.criminalContext, event.caseReference,
-            details.sharing.mode, details.notes, now, now,
-        ])
-        try insertShares(details.sharing, for: id)
-        try appendHistory(id, version: 1, action: .created, snapshot: snapshot ?? details.snapshotJSON(), by: actor, at: now)
+    /// Inserts a new record at version 1 with its `created` history entry, unless the owner already has a record
+    /// with the same `external_ref`.
+    /// - Returns: whether the record was inserted.
+    @discardableResult
+    func insert(_ prepared: PreparedDetails, id: WeaponRecord.ID, by actor: Actor, at now: Timestamp) throws -> Bool {
+        let key = id.description
+        try insertRecord.run { bind in
+            bind.text(key)
+            bind.text(actor.member.rawValue)
+            Self.bindDetails(prepared, to: &bind)
+            bind.text(now.text)
+            bind.text(now.text)
+        }
+        guard insertRecord.changes == 1 else { return false }
+        try insertShares(prepared.details.sharing, for: key)
+        try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
+        return true
     }
 
-    /// Replaces a record's details, sets its version and appends an `updated` history entry.
+    /// Replaces a record's details, sets its version and appends an `updated` history entry holding the old details.
     func update(
-        _ id: WeaponRecord.ID, to version: Int, details: WeaponRecord.Details, snapshot: String? = nil, by actor: Actor, at now: Date
+        _ id: WeaponRecord.ID,
+        from old: WeaponRecord.Details,
+        to prepared: PreparedDetails,
+        version: Int,
+        by actor: Actor,
+        at now: Timestamp
     ) throws {
-        let event = details.event
-        try updateRecord.execute(arguments: [
-            details.externalRef, details.category.rawValue, details.make, details.model, details.calibre,
-            details.serialNumber, details.serialObliterated.rawValue, details.markings.jsonText(),
-            details.countryOfManufacture, details.yearOfManufacture, details.importCountry, details.importYear,
-            details.status.rawValue, event.date?.description, event.country, event.place, event.circumstances,
-            event.legalJustification, event.criminalContext, event.caseReference, details.sharing.mode, details.notes,
-            now, version, id.description,
-        ])
-        try deleteShares.execute(arguments: [id.description])
-        try insertShares(details.sharing, for: id)
-        try appendHistory(id, version: version, action: .updated, snapshot: snapshot ?? details.snapshotJSON(), by: actor, at: now)
+        let key = id.description
+        try updateRecord.run { bind in
+            Self.bindDetails(prepared, to: &bind)
+            bind.text(now.text)
+            bind.int(version)
+            bind.text(key)
+        }
+        try deleteShares.run { $0.text(key) }
+        try insertShares(prepared.details.sharing, for: key)
+        try appendHistory(key, version: version, action: .updated, previous: old.snapshotJSON(), by: actor, at: now)
     }
 
-    private func insertShares(_ sharing: Sharing, for id: WeaponRecord.ID) throws {
+    /// Binds the details' columns and hash, in the order both the INSERT (after id and owner) and the UPDATE list them.
+    private static func bindDetails(_ prepared: PreparedDetails, to bind: inout FastBinder) {
+        let details = prepared.details
+        let event = details.event
+        bind.text(details.externalRef)
+        bind.text(details.category.rawValue)
+        bind.text(details.make)
+        bind.text(details.model)
+        bind.text(details.calibre)
+        bind.text(details.serialNumber)
+        bind.text(details.serialObliterated.rawValue)
+        bind.text(prepared.markingsJSON)
+        bind.text(details.countryOfManufacture)
+        bind.int(details.yearOfManufacture)
+        bind.text(details.importCountry)
+        bind.int(details.importYear)
+        bind.text(details.status.rawValue)
+        bind.text(prepared.eventDate)
+        bind.text(event.country)
+        bind.text(event.place)
+        bind.text(event.circumstances)
+        bind.text(event.legalJustification)
+        bind.text(event.criminalContext)
+        bind.text(event.caseReference)
+        bind.text(details.sharing.mode)
+        bind.text(details.notes)
+        bind.blob(prepared.hash)
+    }
+
+    private func insertShares(_ sharing: Sharing, for key: String) throws {
         for member in sharing.memberCodes {
-            try insertShare.execute(arguments: [id.description, member.rawValue])
+            try insertShare.run { bind in
+                bind.text(key)
+                bind.text(member.rawValue)
+            }
         }
     }
 
     private func appendHistory(
-        _ id: WeaponRecord.ID, version: Int, action: RecordHistoryEntry.Action, snapshot: String, by actor: Actor, at now: Date
+        _ key: String,
+        version: Int,
+        action: RecordHistoryEntry.Action,
+        previous: String?,
+        by actor: Actor,
+        at now: Timestamp
     ) throws {
-        try insertHistory.execute(arguments: [
-            id.description, version, action.rawValue, now, actor.userID?.description, actor.member.rawValue,
-            actor.channel.rawValue, snapshot,
-        ])
+        try insertHistory.run { bind in
+            bind.text(key)
+            bind.int(version)
+            bind.text(action.rawValue)
+            bind.text(now.text)
+            bind.text(actor.userID?.description)
+            bind.text(actor.member.rawValue)
+            bind.text(actor.channel.rawValue)
+            bind.text(previous)
+        }
     }
 }

@@ -62,13 +62,12 @@ enum SQLiteMigrations {
                         event_case_reference TEXT,
                         sharing_mode TEXT NOT NULL CHECK (sharing_mode IN ('all', 'owner', 'members')),
                         notes TEXT,
+                        details_hash BLOB NOT NULL,
                         created_at TEXT NOT NULL,
                         updated_at TEXT NOT NULL,
                         UNIQUE (owner_code, external_ref),
                         CHECK (serial_number IS NOT NULL OR serial_obliterated = 'yes')
                     );
-                    CREATE INDEX weapon_record_status ON weapon_record(status, id);
-                    CREATE INDEX weapon_record_event_date ON weapon_record(event_date);
 
                     CREATE TABLE weapon_record_share (
                         record_id TEXT NOT NULL REFERENCES weapon_record(id) ON DELETE CASCADE,
@@ -85,7 +84,10 @@ enum SQLiteMigrations {
                         user_id TEXT,
                         member_code TEXT NOT NULL,
                         channel TEXT NOT NULL,
-                        snapshot TEXT NOT NULL,
+                        -- The record's details before this change, as canonical JSON; NULL for a creation. With the
+                        -- current row this rebuilds every version while a creation, the common case, stores no copy.
+                        previous_details TEXT,
+                        CHECK ((action = 'created') = (previous_details IS NULL)),
                         PRIMARY KEY (record_id, version)
                     ) WITHOUT ROWID;
 

@@ -30,7 +30,8 @@ public struct StorageError: Error, CustomStringConvertible {
 extension DatabaseWriter {
     /// `write`, with GRDB errors translated at the storage boundary.
     func translatedWrite<T: Sendable>(
-        conflict: String = "a record with the same key exists", _ updates: @Sendable @escaping (Database) throws -> T
+        conflict: String = "a record with the same key exists",
+        _ updates: @Sendable @escaping (Database) throws -> T
     ) async throws -> T {
         do {
             return try await write(updates)

@@ -9,22 +9,31 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
     func create(_ details: WeaponRecord.Details, by actor: Actor) async throws -> WeaponRecord {
         try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
             let id = WeaponRecord.ID.generate()
-            try RecordRowWriter(db).insert(details, id: id, by: actor, at: Date())
+            guard try RecordRowWriter(db).insert(.init(details), id: id, by: actor, at: .init(Date())) else {
+                throw DomainError.conflict(Self.duplicateReference(details))
+            }
             return try Self.fetch(db, id: id)!
         }
     }
 
-    func update(_ id: WeaponRecord.ID, details: WeaponRecord.Details, expectedVersion: Int?, by actor: Actor) async throws
+    func update(
+        _ id: WeaponRecord.ID,
+        details: WeaponRecord.Details,
+        expectedVersion: Int?,
+        by actor: Actor
+    ) async throws
         -> WeaponRecord
     {
         try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
             guard let current = try Self.fetch(db, id: id) else { throw DomainError.notFound(entity: "record", id: id.description) }
             try current.authorizeChange(by: actor)
             if let expectedVersion, expectedVersion != current.version {
-                throw DomainError.conflict("record \(id) is at version \(current.version), not \(expectedVersion); reload it and apply the change again")
+                throw DomainError.conflict(
+                    "record \(id) is at version \(current.version), not \(expectedVersion); reload it and apply the change again"
+                )
             }
             guard current.details != details else { return current }
-            try RecordRowWriter(db).update(id, to: current.version + 1, details: details, by: actor, at: Date())
+            try RecordRowWriter(db).update(id, from: current.details, to: .init(details), version: current.version + 1, by: actor, at: .init(Date()))
             return try Self.fetch(db, id: id)!
         }
     }
@@ -62,24 +71,40 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
     }
 
     func history(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> [RecordHistoryEntry] {
-        _ = try await get(id, viewer: viewer)
-        let rows = try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM weapon_record_history WHERE record_id = ? ORDER BY version", arguments: [id.description]
+        // The visibility check, the current details and the history come from one snapshot of the database.
+        let (record, rows) = try await writer.read { db in
+            guard let record = try Self.fetch(db, id: id), record.isVisible(to: viewer) else {
+                throw DomainError.notFound(entity: "record", id: id.description)
+            }
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM weapon_record_history WHERE record_id = ? ORDER BY version",
+                arguments: [id.description]
             )
+            return (record, rows)
         }
+        // Each entry holds the details before its change; the details after it are the next entry's "before", or,
+        // for the last entry, the record as it is now.
         let decoder = JSONDecoder()
-        var previous: [String: JSONValue]?
-        return try rows.map { row in
-            let snapshot = try decoder.decode([String: JSONValue].self, from: Data((row["snapshot"] as String).utf8))
-            defer { previous = snapshot }
+        func object(_ json: String) throws -> [String: JSONValue] {
+            try decoder.decode([String: JSONValue].self, from: Data(json.utf8))
+        }
+        let current = try object(record.details.snapshotJSON())
+        var before: [String: JSONValue]? = nil
+        return try rows.enumerated().map { index, row in
+            let after = index + 1 < rows.count ? try object(rows[index + 1]["previous_details"] as String) : current
+            defer { before = after }
             guard let action = RecordHistoryEntry.Action(rawValue: row["action"]), let member = MemberCode(row["member_code"]),
                 let channel = Actor.Channel(rawValue: row["channel"])
             else { throw StorageError("weapon_record_history row is malformed") }
             return RecordHistoryEntry(
-                version: row["version"], action: action, recordedAt: row["recorded_at"],
-                userID: (row["user_id"] as String?).flatMap(User.ID.init), member: member, channel: channel,
-                changes: RecordHistoryEntry.changes(from: previous, to: snapshot)
+                version: row["version"],
+                action: action,
+                recordedAt: row["recorded_at"],
+                userID: (row["user_id"] as String?).flatMap(User.ID.init),
+                member: member,
+                channel: channel,
+                changes: RecordHistoryEntry.changes(from: before, to: after)
             )
         }
     }
@@ -142,21 +167,37 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
             default: .members(shares[id] ?? [])
             }
         let details = WeaponRecord.Details(
-            externalRef: row["external_ref"], category: category, make: row["make"], model: row["model"],
-            calibre: row["calibre"], serialNumber: row["serial_number"], serialObliterated: obliterated,
+            externalRef: row["external_ref"],
+            category: category,
+            make: row["make"],
+            model: row["model"],
+            calibre: row["calibre"],
+            serialNumber: row["serial_number"],
+            serialObliterated: obliterated,
             markings: try decoder.decode([Marking].self, from: Data((row["markings"] as String).utf8)),
-            countryOfManufacture: row["country_of_manufacture"], yearOfManufacture: row["year_of_manufacture"],
-            importCountry: row["import_country"], importYear: row["import_year"], status: status,
+            countryOfManufacture: row["country_of_manufacture"],
+            yearOfManufacture: row["year_of_manufacture"],
+            importCountry: row["import_country"],
+            importYear: row["import_year"],
+            status: status,
             event: WeaponRecord.Event(
-                date: (row["event_date"] as String?).flatMap { CalendarDate($0) }, country: row["event_country"],
-                place: row["event_place"], circumstances: row["event_circumstances"],
-                legalJustification: row["event_legal_justification"], criminalContext: row["event_criminal_context"],
+                date: (row["event_date"] as String?).flatMap { CalendarDate($0) },
+                country: row["event_country"],
+                place: row["event_place"],
+                circumstances: row["event_circumstances"],
+                legalJustification: row["event_legal_justification"],
+                criminalContext: row["event_criminal_context"],
                 caseReference: row["event_case_reference"]
             ),
-            sharing: sharing, notes: row["notes"]
+            sharing: sharing,
+            notes: row["notes"]
         )
         return WeaponRecord(
-            id: recordID, owner: owner, version: row["version"], details: details, createdAt: row["created_at"],
+            id: recordID,
+            owner: owner,
+            version: row["version"],
+            details: details,
+            createdAt: row["created_at"],
             updatedAt: row["updated_at"]
         )
     }

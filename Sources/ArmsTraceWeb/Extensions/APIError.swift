@@ -49,7 +49,12 @@ struct APIError: Error, Sendable {
                     : (path(context.codingPath), context.debugDescription)
             @unknown default: ("body", "cannot be read")
             }
-        return APIError(status: .badRequest, code: "bad_request", message: "\(field): \(message)", fields: [FieldError(field: field, message: message)])
+        return APIError(
+            status: .badRequest,
+            code: "bad_request",
+            message: "\(field): \(message)",
+            fields: [FieldError(field: field, message: message)]
+        )
     }
 
     /// The API form of any error: domain errors by their kind, Hummingbird's HTTP errors by their status, and
@@ -61,7 +66,12 @@ struct APIError: Error, Sendable {
             switch error {
             case .notFound(let entity, let id): self.init(status: .notFound, code: "not_found", message: "\(entity) \(id) not found")
             case .invalid(let fields):
-                self.init(status: .unprocessableContent, code: "validation_failed", message: "the input breaks \(fields.count) rule\(fields.count == 1 ? "" : "s"); see fields", fields: fields)
+                self.init(
+                    status: .unprocessableContent,
+                    code: "validation_failed",
+                    message: "the input breaks \(fields.count) rule\(fields.count == 1 ? "" : "s"); see fields",
+                    fields: fields
+                )
             case .forbidden(let message): self.init(status: .forbidden, code: "forbidden", message: message)
             case .unauthenticated:
                 self.init(status: .unauthorized, code: "unauthenticated", message: "send a valid API token as 'Authorization: Bearer <token>'")

@@ -134,9 +134,11 @@ import Testing
         lines = Self.csv(rows: 3000, start: 3000).split(separator: "\n").map(String.init)
         lines[2900] = lines[2900].replacingOccurrences(of: ",seized,", with: ",misplaced,")
         let rejected = try await database.importCSV(lines.joined(separator: "\n"))
-        #expect(rejected.problems.map(\.description) == [
-            "line 2901, column status: 'misplaced' is not one of: lost, stolen, trafficked, seized, found, surrendered, recovered, destroyed"
-        ])
+        #expect(
+            rejected.problems.map(\.description) == [
+                "line 2901, column status: 'misplaced' is not one of: lost, stolen, trafficked, seized, found, surrendered, recovered, destroyed"
+            ]
+        )
         #expect(rejected.rows == 3000)
         #expect(try await database.repositories.records.count(owner: nil) == 3000)
     }

@@ -70,6 +70,21 @@ import Testing
         }
     }
 
+    /// OWASP API3: fields the server owns cannot be set through the body.
+    @Test func ownerVersionAndIdentityCannotBeAssigned() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let forgedID = WeaponRecord.ID.generate().description
+            let body = fullInput.with("owner", "UGA").with("version", 99).with("id", forgedID).with("created_at", "2000-01-01T00:00:00Z")
+            let created = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: json(body))
+            #expect(created.status == .created)
+            #expect(created.object["owner"] as? String == "KEN")
+            #expect(created.object["version"] as? Int == 1)
+            #expect(created.object["id"] as? String != forgedID)
+            #expect(created.object["created_at"] as? String != "2000-01-01T00:00:00Z")
+        }
+    }
+
     @Test func invalidInputNamesEveryField() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in

@@ -27,6 +27,11 @@ import Testing
         #expect(second.created == 0)
         #expect(second.unchanged == 500)
         #expect(try await database.repositories.records.count(owner: nil) == 500)
+        var mixed = Self.csv(rows: 300, start: 400).split(separator: "\n").map(String.init)
+        mixed.insert(contentsOf: Self.csv(rows: 50, start: 10).split(separator: "\n").dropFirst().map(String.init), at: 150)
+        let third = try await database.importCSV(mixed.joined(separator: "\n"))
+        #expect((third.created, third.unchanged, third.updated) == (200, 150, 0), "new and known rows interleaved")
+        #expect(try await database.repositories.records.count(owner: nil) == 700)
 
         let page = try await database.repositories.records.list(RecordQuery(limit: 1), viewer: MemberCode("KEN")!)
         let record = try #require(page.records.first)

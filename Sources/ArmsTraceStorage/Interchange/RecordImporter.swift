@@ -101,6 +101,9 @@ extension SQLiteDatabase {
         // (pages are taken only as needed), then hand back the usual 64 MiB.
         try db.execute(sql: "PRAGMA cache_size = -524288")
         defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+        // Rows tend to come in runs of new ones (a first upload) or known ones (a re-upload): try each row the way
+        // the previous one turned out.
+        var expectExisting = false
         let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
         reader.start()
         defer { reader.cancel() }
@@ -118,7 +121,9 @@ extension SQLiteDatabase {
                     report.rows += 1
                     // After the first problem nothing will be kept, so rows are only checked, not written.
                     guard report.accepted else { continue }
-                    switch try writer.upsert(prepared, by: actor, at: now) {
+                    let outcome = try writer.upsert(prepared, expectExisting: expectExisting, by: actor, at: now)
+                    if case .created = outcome { expectExisting = false } else { expectExisting = true }
+                    switch outcome {
                     case .created: report.created += 1
                     case .updated: report.updated += 1
                     case .unchanged: report.unchanged += 1

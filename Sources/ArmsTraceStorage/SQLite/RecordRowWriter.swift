@@ -99,12 +99,16 @@ struct RecordRowWriter {
 
     /// Creates the record, or updates the one with the same owner and `external_ref` when its details differ.
     ///
-    /// The insert comes first and yields to an existing row, so a new record costs one statement, not a lookup and
-    /// an insert. A bulk import passes one `now` for all its rows, so a record already written at `now` is reported
-    /// as ``Outcome/repeated(_:)`` rather than silently overwritten by a later row of the same file.
-    func upsert(_ prepared: PreparedDetails, by actor: Actor, at now: Timestamp) throws -> Outcome {
-        let id = WeaponRecord.ID.generate(at: now.date)
-        if try insert(prepared, id: id, by: actor, at: now) { return .created(id) }
+    /// When the row is expected to be new, the insert comes first and yields to an existing row, so a new record
+    /// costs one statement; when it is expected to exist (a re-import), the lookup comes first and an unchanged row
+    /// costs one read. A bulk import passes one `now` for all its rows, so a record already written at `now` is
+    /// reported as ``Outcome/repeated(_:)`` rather than silently overwritten by a later row of the same file.
+    /// - Parameter expectExisting: which order to try; the outcome is the same either way.
+    func upsert(_ prepared: PreparedDetails, expectExisting: Bool = false, by actor: Actor, at now: Timestamp) throws -> Outcome {
+        if !expectExisting {
+            let id = WeaponRecord.ID.generate(at: now.date)
+            if try insert(prepared, id: id, by: actor, at: now) { return .created(id) }
+        }
         let details = prepared.details
         let bindReference = { (bind: inout FastBinder) in
             bind.text(now.text)
@@ -115,7 +119,8 @@ struct RecordRowWriter {
             (id: row.text(0) ?? "", version: row.int(1), hash: row.blob(2), repeated: row.int(3) == 1)
         }
         guard let existing, let existingID = WeaponRecord.ID(existing.id) else {
-            throw StorageError("record \(details.externalRef) vanished")
+            guard expectExisting else { throw StorageError("record \(details.externalRef) vanished") }
+            return try upsert(prepared, expectExisting: false, by: actor, at: now)
         }
         if existing.repeated { return .repeated(existingID) }
         if existing.hash == prepared.hash { return .unchanged(existingID) }

@@ -26,7 +26,8 @@ public struct ImportReport: Sendable, Equatable {
 extension SQLiteDatabase {
     /// Imports a member's records from a CSV file, all or nothing, in one transaction.
     ///
-    /// The file is streamed: memory stays flat whatever its size. Each row is validated by the same rules as the API;
+    /// The file is streamed: memory is bounded whatever its size (a few batches between the reading and writing
+    /// threads, and SQLite's page cache, raised to 512 MiB for the import). Each row is validated by the same rules as the API;
     /// a row whose `external_ref` the member already uses updates that record (with a history entry) when anything
     /// differs and is left alone otherwise, so importing a file twice changes nothing the second time. When any row
     /// has a problem, reading goes on to find every problem, then the whole import is rolled back.

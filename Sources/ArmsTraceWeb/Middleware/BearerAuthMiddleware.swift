@@ -17,10 +17,11 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw DomainError.unauthenticated }
+        let user = try await users.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), at: Date())
         var context = context
-        context.user = try await users.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), at: Date())
-        context.logger[metadataKey: "armstrace.member"] = .string(context.user!.member.rawValue)
-        context.logger[metadataKey: "armstrace.user"] = .string(context.user!.id.description)
+        context.user = user
+        context.logger[metadataKey: "armstrace.member"] = .string(user.member.rawValue)
+        context.logger[metadataKey: "armstrace.user"] = .string(user.id.description)
         return try await next(request, context)
     }
 }

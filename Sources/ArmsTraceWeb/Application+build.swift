@@ -75,6 +75,7 @@ package func buildRouter(repositories: Repositories) async throws -> Router<AppR
         throw StartupError("the server's resources are missing from its bundle")
     }
     let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+    let stylesheet = try String(contentsOf: resources.appendingPathComponent("static/app.css"), encoding: .utf8)
     let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
     for name in ["home"] where templates.getTemplate(named: name) == nil {
         throw StartupError("template \(name) is missing")
@@ -86,7 +87,7 @@ package func buildRouter(repositories: Repositories) async throws -> Router<AppR
         APIErrorMiddleware()
     }
     SystemController(openAPIDocument: openAPIDocument).addRoutes(to: router)
-    WebController(templates: templates, members: repositories.members).addRoutes(to: router)
+    WebController(templates: templates, members: repositories.members, stylesheet: stylesheet).addRoutes(to: router)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))

@@ -256,6 +256,11 @@ import Testing
             #expect(home.status == .ok)
             #expect(home.headers[.contentType] == "text/html; charset=utf-8")
             #expect(home.text.contains("<h1>ArmsTrace</h1>"))
+            #expect(home.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            #expect(!home.text.contains("<style"), "the content security policy refuses inline styles")
+            let css = try await client.execute(uri: "/static/app.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
         }
     }
 }

@@ -86,7 +86,7 @@ package func buildRouter(repositories: Repositories) async throws -> Router<AppR
         LogRequestsMiddleware(.info)
         APIErrorMiddleware()
     }
-    SystemController(openAPIDocument: openAPIDocument).addRoutes(to: router)
+    SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
     WebController(templates: templates, members: repositories.members, stylesheet: stylesheet).addRoutes(to: router)
 
     let api = router.group("api/v1")

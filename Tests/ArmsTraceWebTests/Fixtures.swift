@@ -10,7 +10,7 @@ import NIOCore
 
 /// An in-memory ArmsTrace with three members and users of each role, served through the real application builder.
 struct TestWorld {
-    let repositories: Repositories
+    var repositories: Repositories
     /// Tokens by name: `ken` (KEN officer), `kenAnalyst`, `uga` (UGA officer), `fra` (FRA officer).
     let tokens: [String: String]
 

@@ -16,6 +16,17 @@ import Testing
         }
     }
 
+    @Test func healthSaysWhenTheDatabaseDoesNotAnswer() async throws {
+        var world = try await TestWorld.make()
+        struct Down: Error {}
+        world.repositories.checkHealth = { throw Down() }
+        try await world.test { client in
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.object["status"] as? String == "unavailable")
+        }
+    }
+
     @Test func recordsNeedAValidToken() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in

@@ -3,10 +3,18 @@ public struct Repositories: Sendable {
     public var members: any MemberRepository
     public var users: any UserRepository
     public var records: any WeaponRecordRepository
+    /// Answers when the store can serve a read, throws otherwise: what the health check asks.
+    public var checkHealth: @Sendable () async throws -> Void
 
-    public init(members: any MemberRepository, users: any UserRepository, records: any WeaponRecordRepository) {
+    public init(
+        members: any MemberRepository,
+        users: any UserRepository,
+        records: any WeaponRecordRepository,
+        checkHealth: @escaping @Sendable () async throws -> Void
+    ) {
         self.members = members
         self.users = users
         self.records = records
+        self.checkHealth = checkHealth
     }
 }

@@ -74,7 +74,8 @@ public struct SQLiteDatabase: Sendable {
         Repositories(
             members: MemberSQLiteRepository(writer: writer),
             users: UserSQLiteRepository(writer: writer),
-            records: WeaponRecordSQLiteRepository(writer: writer)
+            records: WeaponRecordSQLiteRepository(writer: writer),
+            checkHealth: { [writer] in _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
         )
     }
 }

@@ -63,3 +63,50 @@ import Testing
         #expect(RecordCSV.column(forField: "serial_number") == "serial_number")
     }
 }
+
+/// Hostile input: mutated and random files must end in rows or a syntax error, never a crash, and every row either
+/// maps to a valid record or to problems that name their line.
+@Suite struct CSVHostileInputTests {
+    @Test func mutatedFilesNeverCrashAndProblemsNameTheirLine() throws {
+        var demo = DemoData(seed: 21)
+        let valid = Array((RecordCSV.headerRow + (0..<40).map { _ in RecordCSV.row(demo.next().details) }.joined()).utf8)
+        var random = SeededGenerator(seed: 99)
+        let alphabet: [UInt8] = Array(",\"\n\r;:@\\?*-ab09ÿ".utf8) + [0x00, 0xC2, 0x85, 0xFF]
+        var (syntaxErrors, rejectedRows, validRows) = (0, 0, 0)
+        for _ in 0..<300 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[position] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: position)
+                }
+            }
+            var parser = CSVParser()
+            var rows: [CSVParser.Row] = []
+            do {
+                try parser.parse(bytes) { rows.append($0) }
+                try parser.finish { rows.append($0) }
+            } catch is CSVParser.SyntaxError {
+                syntaxErrors += 1
+                continue
+            }
+            guard let first = rows.first, let header = try? RecordCSV.Header(first) else { continue }
+            let validator = RecordValidator(owner: MemberCode("KEN")!)
+            for row in rows.dropFirst() {
+                do {
+                    _ = try validator.validate(try header.input(row))
+                    validRows += 1
+                } catch let list as RecordCSV.ProblemList {
+                    rejectedRows += 1
+                    #expect(!list.problems.isEmpty && list.problems.allSatisfy { $0.line == row.line })
+                } catch DomainError.invalid(let errors) {
+                    rejectedRows += 1
+                    #expect(!errors.isEmpty)
+                }
+            }
+        }
+        #expect(syntaxErrors > 0 && rejectedRows > 0 && validRows > 0, "\(syntaxErrors) \(rejectedRows) \(validRows)")
+    }
+}

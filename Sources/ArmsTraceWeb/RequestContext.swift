@@ -14,8 +14,8 @@ public struct AppRequestContext: RequestContext {
         coreContext = .init(source: source)
     }
 
-    /// Request bodies up to 1 MiB; bulk uploads go through the command line's streaming importer.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// Request bodies up to ``APIJSON/maxBodySize``.
+    public var maxUploadSize: Int { APIJSON.maxBodySize }
 
     public var responseEncoder: JSONEncoder { APIJSON.encoder }
 }
@@ -34,7 +34,7 @@ struct AuthenticatedContext: ChildRequestContext {
         self.user = user
     }
 
-    var maxUploadSize: Int { 1 << 20 }
+    var maxUploadSize: Int { APIJSON.maxBodySize }
 
     var responseEncoder: JSONEncoder { APIJSON.encoder }
 }

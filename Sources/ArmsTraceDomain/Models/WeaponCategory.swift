@@ -25,27 +25,6 @@ public enum WeaponCategory: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// A label for people.
-    public var label: String {
-        switch self {
-        case .revolverPistol: "Revolver or self-loading pistol"
-        case .rifleCarbine: "Rifle or carbine"
-        case .shotgun: "Shotgun"
-        case .submachineGun: "Sub-machine gun"
-        case .assaultRifle: "Assault rifle"
-        case .lightMachineGun: "Light machine gun"
-        case .otherSmallArm: "Other small arm"
-        case .heavyMachineGun: "Heavy machine gun"
-        case .grenadeLauncher: "Grenade launcher"
-        case .antiAircraftGun: "Portable anti-aircraft gun"
-        case .antiTankGun: "Portable anti-tank gun"
-        case .recoillessRifle: "Recoilless rifle"
-        case .antiTankLauncher: "Portable anti-tank missile or rocket launcher"
-        case .manpads: "MANPADS"
-        case .mortar: "Mortar (under 100 mm)"
-        case .otherLightWeapon: "Other light weapon"
-        }
-    }
 }
 
 /// Where a record stands: why the weapon is in the shared database (PoA III 9).

@@ -8,9 +8,6 @@ public enum Countries {
     /// Whether `code` is an officially assigned ISO 3166-1 alpha-3 code.
     public static func contains(_ code: String) -> Bool { byCode[code] != nil }
 
-    /// All assigned codes, sorted.
-    public static let codes: [String] = byCode.keys.sorted()
-
     private static let byCode: [String: String] = Dictionary(uniqueKeysWithValues: table)
 
     private static let table: [(String, String)] = [

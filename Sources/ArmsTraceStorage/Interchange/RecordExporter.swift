@@ -32,19 +32,26 @@ extension SQLiteDatabase {
             encoder.outputFormatting = [.sortedKeys]
             var buffer = format == .csv ? RecordCSV.headerRow : "["
             var count = 0
-            while let row = try cursor.next() {
-                // Sharing lists are read per record here; exports are rare next to reads, and this keeps memory flat.
-                let record = try WeaponRecordSQLiteRepository.records(db, rows: [row])[0]
-                switch format {
-                case .csv: buffer += RecordCSV.row(record.details)
-                case .json: buffer += (count == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(record), as: UTF8.self)
+            var page: [Row] = []
+            // Rows are turned into records a page at a time, so that sharing lists take one query per page while
+            // memory stays flat.
+            func flush() throws {
+                for record in try WeaponRecordSQLiteRepository.records(db, rows: page) {
+                    switch format {
+                    case .csv: buffer += RecordCSV.row(record.details)
+                    case .json: buffer += (count == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(record), as: UTF8.self)
+                    }
+                    count += 1
                 }
-                count += 1
-                if buffer.utf8.count > 1 << 16 {
-                    try write(buffer)
-                    buffer = ""
-                }
+                page.removeAll(keepingCapacity: true)
+                try write(buffer)
+                buffer = ""
             }
+            while let row = try cursor.next() {
+                page.append(row.copy())
+                if page.count == 500 { try flush() }
+            }
+            try flush()
             if format == .json { buffer += "\n]\n" }
             try write(buffer)
             return count

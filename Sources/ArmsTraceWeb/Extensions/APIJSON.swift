@@ -2,22 +2,27 @@ import ArmsTraceDomain
 import Foundation
 import Hummingbird
 
-/// The JSON conventions of the API: snake_case keys, ISO 8601 times in UTC, sorted keys for stable output.
+/// The JSON conventions of the API: snake_case keys, ISO 8601 times in UTC, sorted keys for stable output; and the
+/// largest request body the API reads.
 enum APIJSON {
-    static var encoder: JSONEncoder {
+    /// 1 MiB; bulk uploads go through the command line's streaming importer.
+    static let maxBodySize = 1 << 20
+
+    /// Shared: configured once, never changed after.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
-    }
+    }()
 
-    static var decoder: JSONDecoder {
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 }
 
 extension Request {

@@ -151,54 +151,74 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try rows.map { row in try record(row, shares: shares, decoder: decoder) }
+        guard let first = rows.first else { return [] }
+        let indexes = Dictionary(uniqueKeysWithValues: first.columnNames.enumerated().map { ($1, $0) })
+        return try rows.map { row in try record(IndexedRow(row: row, indexes: indexes), shares: shares, decoder: decoder) }
     }
 
-    static func record(_ row: Row, shares: [String: [MemberCode]], decoder: JSONDecoder) throws -> WeaponRecord {
-        let id: String = row["id"]
-        guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row["owner_code"]),
-            let category = WeaponCategory(rawValue: row["category"]), let status = RecordStatus(rawValue: row["status"]),
-            let obliterated = SerialObliteration(rawValue: row["serial_obliterated"])
+    private static func record(_ row: IndexedRow, shares: [String: [MemberCode]], decoder: JSONDecoder) throws -> WeaponRecord {
+        let id = row.text("id")
+        guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row.text("owner_code")),
+            let category = WeaponCategory(rawValue: row.text("category")), let status = RecordStatus(rawValue: row.text("status")),
+            let obliterated = SerialObliteration(rawValue: row.text("serial_obliterated"))
         else { throw StorageError("weapon_record row \(id) is malformed") }
         let sharing: Sharing =
-            switch row["sharing_mode"] as String {
+            switch row.text("sharing_mode") {
             case "all": .all
             case "owner": .owner
             default: .members(shares[id] ?? [])
             }
+        let event = WeaponRecord.Event(
+            date: row.optionalText("event_date").flatMap { CalendarDate($0) },
+            country: row.optionalText("event_country"),
+            place: row.optionalText("event_place"),
+            circumstances: row.optionalText("event_circumstances"),
+            legalJustification: row.optionalText("event_legal_justification"),
+            criminalContext: row.optionalText("event_criminal_context"),
+            caseReference: row.optionalText("event_case_reference")
+        )
         let details = WeaponRecord.Details(
-            externalRef: row["external_ref"],
+            externalRef: row.text("external_ref"),
             category: category,
-            make: row["make"],
-            model: row["model"],
-            calibre: row["calibre"],
-            serialNumber: row["serial_number"],
+            make: row.text("make"),
+            model: row.optionalText("model"),
+            calibre: row.optionalText("calibre"),
+            serialNumber: row.optionalText("serial_number"),
             serialObliterated: obliterated,
-            markings: try decoder.decode([Marking].self, from: Data((row["markings"] as String).utf8)),
-            countryOfManufacture: row["country_of_manufacture"],
-            yearOfManufacture: row["year_of_manufacture"],
-            importCountry: row["import_country"],
-            importYear: row["import_year"],
+            markings: try decoder.decode([Marking].self, from: Data(row.text("markings").utf8)),
+            countryOfManufacture: row.optionalText("country_of_manufacture"),
+            yearOfManufacture: row.optionalInt("year_of_manufacture"),
+            importCountry: row.optionalText("import_country"),
+            importYear: row.optionalInt("import_year"),
             status: status,
-            event: WeaponRecord.Event(
-                date: (row["event_date"] as String?).flatMap { CalendarDate($0) },
-                country: row["event_country"],
-                place: row["event_place"],
-                circumstances: row["event_circumstances"],
-                legalJustification: row["event_legal_justification"],
-                criminalContext: row["event_criminal_context"],
-                caseReference: row["event_case_reference"]
-            ),
+            event: event,
             sharing: sharing,
-            notes: row["notes"]
+            notes: row.optionalText("notes")
         )
         return WeaponRecord(
             id: recordID,
             owner: owner,
-            version: row["version"],
+            version: row.int("version"),
             details: details,
-            createdAt: row["created_at"],
-            updatedAt: row["updated_at"]
+            createdAt: row.date("created_at"),
+            updatedAt: row.date("updated_at")
         )
     }
+}
+
+/// Reads a row's columns by name through an index built once per result set. GRDB's lookup by name compares every
+/// column name without regard to case, which dominates when an export reads a million rows.
+private struct IndexedRow {
+    let row: Row
+    let indexes: [String: Int]
+
+    func text(_ name: String) -> String { row[indexes[name]!] }
+
+    func optionalText(_ name: String) -> String? { row[indexes[name]!] }
+
+    func int(_ name: String) -> Int { row[indexes[name]!] }
+
+    func optionalInt(_ name: String) -> Int? { row[indexes[name]!] }
+
+    func date(_ name: String) -> Date { row[indexes[name]!] }
 }

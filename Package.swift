@@ -44,6 +44,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Search: the in-memory serial index. Pure computation over the domain's definitions.
+        .target(
+            name: "ArmsTraceSearch",
+            dependencies: ["ArmsTraceDomain"],
+            swiftSettings: swiftSettings
+        ),
         // The conformance suite every storage backend's tests run.
         .target(
             name: "ArmsTraceStorageTesting",
@@ -55,6 +61,7 @@ let package = Package(
             name: "ArmsTraceWeb",
             dependencies: [
                 "ArmsTraceDomain",
+                "ArmsTraceSearch",
                 "ArmsTraceStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -68,6 +75,7 @@ let package = Package(
             name: "ArmsTraceCommands",
             dependencies: [
                 "ArmsTraceDomain",
+                "ArmsTraceSearch",
                 "ArmsTraceStorage",
                 "ArmsTraceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,6 +99,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ArmsTraceSearchTests",
+            dependencies: ["ArmsTraceDomain", "ArmsTraceSearch"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ArmsTraceStorageTests",
             dependencies: ["ArmsTraceDomain", "ArmsTraceStorage", "ArmsTraceStorageTesting"],
             swiftSettings: swiftSettings
@@ -99,6 +112,7 @@ let package = Package(
             name: "ArmsTraceWebTests",
             dependencies: [
                 "ArmsTraceDomain",
+                "ArmsTraceSearch",
                 "ArmsTraceStorage",
                 "ArmsTraceWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

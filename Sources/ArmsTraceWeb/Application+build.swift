@@ -1,4 +1,5 @@
 public import ArmsTraceDomain
+import ArmsTraceSearch
 import ArmsTraceStorage
 import Foundation
 public import Hummingbird
@@ -60,7 +61,17 @@ public func buildApplication(
     configuration: AppConfiguration,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(repositories: repositories)
+    let clock = ContinuousClock.now
+    let index = try await SerialIndex.load(from: repositories.searches)
+    let statistics = index.statistics
+    logger.info(
+        "search index ready",
+        metadata: [
+            "records": "\(statistics.records)", "seconds": "\((ContinuousClock.now - clock).components.seconds)",
+            "megabytes": "\(statistics.memoryBytes >> 20)",
+        ]
+    )
+    let router = try await buildRouter(repositories: repositories, searchIndex: index)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ArmsTrace"),
@@ -70,7 +81,7 @@ public func buildApplication(
 
 /// Attaches the middleware and the routes; reads the OpenAPI document and the templates once, failing here if one
 /// is missing rather than on a request.
-package func buildRouter(repositories: Repositories) async throws -> Router<AppRequestContext> {
+package func buildRouter(repositories: Repositories, searchIndex: any SerialSearchIndex) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw StartupError("the server's resources are missing from its bundle")
     }
@@ -93,7 +104,8 @@ package func buildRouter(repositories: Repositories) async throws -> Router<AppR
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
         .group(context: AuthenticatedContext.self)
     MemberController(members: repositories.members).addRoutes(to: api)
-    RecordController(service: RecordService(repositories: repositories)).addRoutes(to: api.group("records"))
+    RecordController(service: RecordService(repositories: repositories, searchIndex: searchIndex)).addRoutes(to: api.group("records"))
+    SearchController(service: SearchService(repositories: repositories, index: searchIndex)).addRoutes(to: api)
     return router
 }
 

@@ -1,4 +1,5 @@
 import ArmsTraceDomain
+import ArmsTraceSearch
 import ArmsTraceWeb
 import Foundation
 import HTTPTypes
@@ -62,7 +63,7 @@ import Yams
                 operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
             }
         )
-        let router = try await buildRouter(repositories: world.repositories)
+        let router = try await buildRouter(repositories: world.repositories, searchIndex: SerialIndex([]))
         let htmlPages: Set<String> = ["GET /", "GET /static/app.css"]
         let served = Set(router.routes.map { "\($0.method) \($0.path)" }).subtracting(htmlPages)
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
@@ -134,6 +135,24 @@ import Yams
             try Self.expectConforms(error, to: "Error", in: document)
             let health = try await client.execute(uri: "/health", method: .get).object
             try Self.expectConforms(health, to: "Health", in: document)
+
+            let request: [String: Any] = [
+                "serial": "S612345", "make": "Norinco", "model": "Type 56", "calibre": "7.62x39mm", "category": "assault_rifle",
+                "country_of_manufacture": "CHN", "limit": 5,
+            ]
+            #expect(Set(request.keys) == (try Self.schema(document, "SearchRequest")).properties)
+            let result = try await client.execute(uri: "/api/v1/searches", method: .post, headers: world.headers("uga"), body: json(request)).object
+            try Self.expectConforms(result, to: "SearchResult", in: document)
+            let candidate = try #require((result["candidates"] as? [[String: Any]])?.first)
+            try Self.expectConforms(candidate, to: "SearchCandidate", in: document)
+            for difference in candidate["differences"] as? [[String: Any]] ?? [] {
+                try Self.expectConforms(difference, to: "SerialDifference", in: document)
+            }
+            let notices = try await client.execute(uri: "/api/v1/notifications", method: .get, headers: world.headers("ken")).object
+            try Self.expectConforms(notices, to: "NoticePage", in: document)
+            let notice = try #require((notices["notifications"] as? [[String: Any]])?.first)
+            try Self.expectConforms(notice, to: "HitNotice", in: document)
+            #expect(Set(notice.keys) == (try Self.schema(document, "HitNotice")).properties)
         }
     }
 }

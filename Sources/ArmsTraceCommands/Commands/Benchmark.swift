@@ -8,7 +8,7 @@ extension ArmsTraceCommand {
     struct Benchmark: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure ArmsTrace against a baseline in one run and print the figures.",
-            subcommands: [ImportSpeed.self]
+            subcommands: [ImportSpeed.self, SearchSpeed.self]
         )
 
         /// `armstrace benchmark import --rows N`.

@@ -3,6 +3,7 @@ public struct Repositories: Sendable {
     public var members: any MemberRepository
     public var users: any UserRepository
     public var records: any WeaponRecordRepository
+    public var searches: any SearchRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -10,11 +11,13 @@ public struct Repositories: Sendable {
         members: any MemberRepository,
         users: any UserRepository,
         records: any WeaponRecordRepository,
+        searches: any SearchRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
         self.users = users
         self.records = records
+        self.searches = searches
         self.checkHealth = checkHealth
     }
 }

@@ -6,9 +6,12 @@
 /// ```
 public struct RecordService: Sendable {
     public let repositories: Repositories
+    /// The search index, told of every record created or changed once the change is stored.
+    public let searchIndex: (any SerialSearchIndex)?
 
-    public init(repositories: Repositories) {
+    public init(repositories: Repositories, searchIndex: (any SerialSearchIndex)? = nil) {
         self.repositories = repositories
+        self.searchIndex = searchIndex
     }
 
     /// Validates and stores a new record owned by the actor's member.
@@ -17,7 +20,9 @@ public struct RecordService: Sendable {
     public func create(_ input: WeaponRecordInput, by actor: Actor) async throws -> WeaponRecord {
         try requireEditor(actor)
         let details = try await validate(input, owner: actor.member)
-        return try await repositories.records.create(details, by: actor)
+        let record = try await repositories.records.create(details, by: actor)
+        searchIndex?.upsert(SearchEntry(record))
+        return record
     }
 
     /// Validates and stores new details for a record the actor's member owns.
@@ -32,7 +37,9 @@ public struct RecordService: Sendable {
     {
         try requireEditor(actor)
         let details = try await validate(input, owner: actor.member)
-        return try await repositories.records.update(id, details: details, expectedVersion: expectedVersion, by: actor)
+        let record = try await repositories.records.update(id, details: details, expectedVersion: expectedVersion, by: actor)
+        searchIndex?.upsert(SearchEntry(record))
+        return record
     }
 
     /// A record the actor's member may see.

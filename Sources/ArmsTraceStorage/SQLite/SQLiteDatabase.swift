@@ -75,6 +75,7 @@ public struct SQLiteDatabase: Sendable {
             members: MemberSQLiteRepository(writer: writer),
             users: UserSQLiteRepository(writer: writer),
             records: WeaponRecordSQLiteRepository(writer: writer),
+            searches: SearchSQLiteRepository(writer: writer),
             checkHealth: { [writer] in _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
         )
     }

@@ -99,6 +99,44 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-02-search") { db in
+            try db.execute(
+                sql: """
+                    -- Every hit/no-hit search, for the audit trail: who, when, what was asked, how many candidates.
+                    CREATE TABLE search_log (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        searched_at TEXT NOT NULL,
+                        user_id TEXT,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        channel TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        candidate_count INTEGER NOT NULL CHECK (candidate_count >= 0)
+                    );
+                    CREATE INDEX search_log_member ON search_log(member_code, id);
+
+                    -- A search that matched another member's record, for that record's owner.
+                    CREATE TABLE hit_notice (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        recipient_code TEXT NOT NULL REFERENCES member(code),
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id),
+                        search_id TEXT NOT NULL REFERENCES search_log(id),
+                        source TEXT NOT NULL CHECK (source IN ('serial', 'pattern', 'marking')),
+                        distance REAL NOT NULL,
+                        UNIQUE (search_id, record_id)
+                    );
+                    CREATE INDEX hit_notice_recipient ON hit_notice(recipient_code, id);
+
+                    CREATE TRIGGER search_log_no_update BEFORE UPDATE ON search_log
+                    BEGIN SELECT RAISE(ABORT, 'search_log is append-only'); END;
+                    CREATE TRIGGER search_log_no_delete BEFORE DELETE ON search_log
+                    BEGIN SELECT RAISE(ABORT, 'search_log is append-only'); END;
+                    CREATE TRIGGER hit_notice_no_update BEFORE UPDATE ON hit_notice
+                    BEGIN SELECT RAISE(ABORT, 'hit_notice is append-only'); END;
+                    CREATE TRIGGER hit_notice_no_delete BEFORE DELETE ON hit_notice
+                    BEGIN SELECT RAISE(ABORT, 'hit_notice is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

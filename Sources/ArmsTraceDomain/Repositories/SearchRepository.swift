@@ -1,0 +1,18 @@
+/// Stores what searches leave behind (the search log and hit notices) and feeds the search index.
+public protocol SearchRepository: Sendable {
+    /// Up to `limit` records' index entries in ID order, starting after `after`: how an index is loaded.
+    func entries(after: WeaponRecord.ID?, limit: Int) async throws -> [SearchEntry]
+
+    /// The records with these IDs that exist, in no particular order.
+    func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord]
+
+    /// Appends a search to the log together with its notices, in one transaction: once this returns, neither is lost.
+    func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws
+
+    /// A page of the notices addressed to `recipient`, newest first.
+    /// - Throws: `DomainError.invalid` for a malformed cursor.
+    func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> NoticePage
+
+    /// How many searches the log holds for `member`.
+    func searchCount(member: MemberCode) async throws -> Int
+}

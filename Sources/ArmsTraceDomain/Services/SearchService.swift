@@ -1,0 +1,155 @@
+public import Foundation
+
+/// Hit/no-hit searches (PoA III 9 and 10): the index finds the candidates, the owners of other members' records get
+/// a notice, and the search goes into the log, both in one transaction before the searcher sees the answer.
+///
+/// ```swift
+/// let service = SearchService(repositories: repositories, index: index)
+/// let result = try await service.search(SearchRequest(serial: "AK 47-1234?6"), by: actor)
+/// ```
+public struct SearchService: Sendable {
+    public let repositories: Repositories
+    public let index: any SerialSearchIndex
+    /// The time searches and notices are stamped with.
+    public let now: @Sendable () -> Date
+
+    public init(repositories: Repositories, index: any SerialSearchIndex, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.repositories = repositories
+        self.index = index
+        self.now = now
+    }
+
+    /// Searches the records the actor's member may see, notifies the owners of other members' records among the
+    /// candidates returned, and logs the search.
+    /// - Throws: `DomainError.invalid` naming each bad field of the request.
+    public func search(_ request: SearchRequest, by actor: Actor) async throws -> SearchResult {
+        let query = try SerialQuery(request)
+        let answer = index.search(query, viewer: actor.member)
+        let stored = try await repositories.searches.records(answer.matches.map(\.recordID))
+        let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var candidates: [SearchCandidate] = []
+        var dropped = 0
+        for match in answer.matches {
+            guard let record = byID[match.recordID], record.isVisible(to: actor.member),
+                let candidate = SearchCandidate(match, record: record, query: query)
+            else {
+                dropped += 1
+                continue
+            }
+            candidates.append(candidate)
+        }
+        let searchedAt = now()
+        let entry = SearchLogEntry(
+            id: .generate(at: searchedAt),
+            searchedAt: searchedAt,
+            userID: actor.userID,
+            member: actor.member,
+            channel: actor.channel,
+            request: request,
+            candidateCount: answer.total - dropped
+        )
+        let notices = candidates.filter { $0.record.owner != actor.member }.map { candidate in
+            HitNotice(
+                id: .generate(at: searchedAt),
+                recipient: candidate.record.owner,
+                recordID: candidate.record.id,
+                searchID: entry.id,
+                searcherMember: actor.member,
+                searcherUserID: actor.userID,
+                searchedAt: searchedAt,
+                request: request,
+                source: candidate.source,
+                distance: candidate.distance
+            )
+        }
+        try await repositories.searches.log(entry, notices: notices)
+        return SearchResult(searchID: entry.id, total: entry.candidateCount, candidates: candidates, noticesSent: notices.count)
+    }
+
+    /// A page of the hit notices addressed to the actor's member, newest first.
+    /// - Throws: `.invalid` for a limit out of range or a malformed cursor.
+    public func notices(limit: Int, cursor: String?, by actor: Actor) async throws -> NoticePage {
+        guard (1...RecordQuery.maximumLimit).contains(limit) else {
+            throw DomainError.invalid(field: "limit", "must be from 1 to \(RecordQuery.maximumLimit), got \(limit)")
+        }
+        return try await repositories.searches.notices(for: actor.member, limit: limit, cursor: cursor)
+    }
+}
+
+/// The answer to a search.
+public struct SearchResult: Sendable, Equatable, Encodable {
+    public var searchID: SearchLogEntry.ID
+    /// Whether any record matched.
+    public var hit: Bool { total > 0 }
+    /// Every candidate the searcher may see, returned or not.
+    public var total: Int
+    /// The best candidates, best first.
+    public var candidates: [SearchCandidate]
+    /// How many owners' notices the search created.
+    public var noticesSent: Int
+
+    public init(searchID: SearchLogEntry.ID, total: Int, candidates: [SearchCandidate], noticesSent: Int) {
+        self.searchID = searchID
+        self.total = total
+        self.candidates = candidates
+        self.noticesSent = noticesSent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case searchID = "searchId"
+        case hit, total, candidates, noticesSent
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(searchID, forKey: .searchID)
+        try container.encode(hit, forKey: .hit)
+        try container.encode(total, forKey: .total)
+        try container.encode(candidates, forKey: .candidates)
+        try container.encode(noticesSent, forKey: .noticesSent)
+    }
+}
+
+/// A record that matched a search, with why.
+public struct SearchCandidate: Sendable, Equatable, Encodable {
+    public var record: WeaponRecord
+    public var source: IndexMatch.Source
+    /// In edits: 1 for one ordinary edit, 0.25 for one confusion.
+    public var distance: Double
+    /// How the stored serial (or the matching marking) differs from the serial searched for.
+    public var differences: [SerialDifference]
+    /// The marking that matched, for a match on a marking.
+    public var marking: Marking?
+    public var agreements: [String]
+    public var disagreements: [String]
+
+    /// Explains an index match against the stored record; `nil` when the record no longer matches.
+    init?(_ match: IndexMatch, record: WeaponRecord, query: SerialQuery) {
+        self.record = record
+        self.source = match.source
+        self.agreements = match.agreements
+        self.disagreements = match.disagreements
+        self.marking = nil
+        switch match.source {
+        case .serial, .pattern:
+            guard let serial = record.details.serialNumber else { return nil }
+            let stored = SerialNormalizer.normalize(serial)
+            guard let units = SerialMatcher.match(query, stored: stored) else { return nil }
+            self.distance = Double(units) / Double(SerialDistance.editCost)
+            self.differences = query.isPattern ? [] : SerialDistance.differences(query: query.serial, stored: stored)
+        case .marking:
+            let found = record.details.markings.lazy.compactMap { marking -> (Marking, [UInt8], Int)? in
+                for token in SerialNormalizer.markingTokens(marking.text) {
+                    if let units = SerialNormalizer.confusionCost(query.serial, token) {
+                        return (marking, token, units)
+                    }
+                }
+                return nil
+            }.first
+            guard let (marking, token, units) = found else { return nil }
+            self.marking = marking
+            self.distance = Double(units) / Double(SerialDistance.editCost)
+            self.differences = SerialDistance.differences(query: query.serial, stored: token)
+        }
+    }
+}

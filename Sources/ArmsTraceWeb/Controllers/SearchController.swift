@@ -1,0 +1,47 @@
+import ArmsTraceDomain
+import Foundation
+import Hummingbird
+
+/// `/api/v1/searches` and `/api/v1/notifications`: hit/no-hit searches, and the notices they leave for the owners of
+/// the records they match.
+struct SearchController {
+    let service: SearchService
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.post("searches", use: search)
+        group.get("notifications", use: notifications)
+    }
+
+    /// `{"notifications": [...], "next_cursor": "..."}`.
+    struct NoticePage: ResponseEncodable {
+        var notifications: [HitNotice]
+        var nextCursor: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(notifications, forKey: .notifications)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+        enum CodingKeys: String, CodingKey { case notifications, nextCursor }
+    }
+
+    @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: SearchRequest.self, context: context)
+        let result = try await service.search(input, by: context.actor)
+        return try context.responseEncoder.encode(result, from: request, context: context)
+    }
+
+    @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> NoticePage {
+        let parameters = request.uri.queryParameters
+        var limit = RecordQuery.defaultLimit
+        if let text = parameters.get("limit"), !text.isEmpty {
+            guard let value = Int(text), (1...RecordQuery.maximumLimit).contains(value) else {
+                throw APIError.badParameter("limit", "'\(text)' is not a whole number from 1 to \(RecordQuery.maximumLimit)")
+            }
+            limit = value
+        }
+        let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        let page = try await service.notices(limit: limit, cursor: cursor, by: context.actor)
+        return NoticePage(notifications: page.notices, nextCursor: page.nextCursor)
+    }
+}

@@ -1,0 +1,135 @@
+import ArmsTraceDomain
+import ArmsTraceSearch
+import Testing
+
+/// The index against a brute-force scan with the same definition of a match: the recall proof.
+@Suite struct SerialIndexTests {
+    static let members: [MemberCode] = ["KEN", "BRA", "UNODA"].map { MemberCode($0)! }
+
+    /// Every record `viewer` may see whose serial matches, or one of whose marking tokens equals the query up to
+    /// confusions: computed from the entries alone, without the index.
+    static func bruteForce(_ query: SerialQuery, _ entries: [Normalized], viewer: MemberCode) -> Set<WeaponRecord.ID> {
+        var result = Set<WeaponRecord.ID>()
+        for entry in entries where entry.entry.isVisible(to: viewer) {
+            if SerialMatcher.match(query, stored: entry.serial) != nil {
+                result.insert(entry.id)
+            } else if !query.isPattern, entry.tokens.contains(where: { SerialNormalizer.confusionCost(query.serial, $0) != nil }) {
+                result.insert(entry.id)
+            }
+        }
+        return result
+    }
+
+    /// An entry with its serial and marking tokens normalised once.
+    struct Normalized {
+        var entry: SearchEntry
+        var serial: [UInt8]
+        var tokens: [[UInt8]]
+        var id: WeaponRecord.ID { entry.id }
+
+        init(_ entry: SearchEntry) {
+            self.entry = entry
+            self.serial = SerialNormalizer.normalize(entry.serial ?? "")
+            self.tokens = entry.markings.flatMap(SerialNormalizer.markingTokens)
+        }
+    }
+
+    @Test(arguments: SearchCorpus.Shape.allCases, [UInt64(1), 2])
+    func recallIsCompleteAgainstBruteForce(shape: SearchCorpus.Shape, seed: UInt64) throws {
+        let entries = Array(SearchCorpus(shape: shape, count: 2_000, seed: seed, members: Self.members))
+        let normalized = entries.map(Normalized.init)
+        let index = SerialIndex(entries)
+        var random = SeededGenerator(seed: seed &* 7919)
+        let viewers = Self.members + [MemberCode("CAN")!]
+        var checked = 0
+        var hits = 0
+        for round in 0..<300 {
+            let damage = SearchCorpus.Damage.allCases[round % SearchCorpus.Damage.allCases.count]
+            let source = entries.randomElement(using: &random)!.serial!
+            let text = SearchCorpus.damage(source, damage, using: &random)
+            guard let query = try? SerialQuery(SearchRequest(serial: text, limit: SerialQuery.maximumLimit)) else { continue }
+            let viewer = viewers.randomElement(using: &random)!
+            let expected = Self.bruteForce(query, normalized, viewer: viewer)
+            let answer = index.search(query, viewer: viewer)
+            #expect(answer.total == expected.count, "\(damage) query \(text) by \(viewer)")
+            let returned = Set(answer.matches.map(\.recordID))
+            if expected.count <= query.limit {
+                #expect(returned == expected, "\(damage) query \(text) by \(viewer)")
+            } else {
+                #expect(returned.isSubset(of: expected) && returned.count == query.limit, "\(damage) query \(text)")
+            }
+            checked += 1
+            if !expected.isEmpty { hits += 1 }
+        }
+        #expect(checked > 250)
+        #expect(hits > 150, "the damaged queries should mostly find their source")
+    }
+
+    @Test func aRecordIsFindableAsSoonAsItIsAddedAndItsOldSerialIsForgotten() throws {
+        let index = SerialIndex(Array(SearchCorpus(shape: .uniform, count: 500, seed: 9, members: Self.members)))
+        let viewer = Self.members[0]
+        var entry = SearchEntry(id: .generate(), owner: viewer, sharing: .owner, category: .assaultRifle, make: "Kalashnikov", serial: "XQ-5512904")
+        index.upsert(entry)
+        let misread = try SerialQuery(SearchRequest(serial: "XO55I29O"))
+        #expect(index.search(misread, viewer: viewer).matches.map(\.recordID) == [entry.id])
+        #expect(index.search(misread, viewer: Self.members[1]).total == 0, "an owner-only record is not found by others")
+
+        entry.serial = "ZZ7000001"
+        entry.sharing = .all
+        index.upsert(entry)
+        #expect(index.search(misread, viewer: viewer).total == 0)
+        let answer = index.search(try SerialQuery(SearchRequest(serial: "ZZ7000001")), viewer: Self.members[1])
+        #expect(answer.matches.map(\.recordID) == [entry.id])
+        #expect(index.statistics.records == 501)
+    }
+
+    @Test func patternsFindGroundOffAndUnreadableSerials() throws {
+        let viewer = Self.members[0]
+        let entries = [
+            SearchEntry(id: .generate(), owner: viewer, sharing: .all, category: .assaultRifle, make: "Norinco", serial: "56-1 2345678"),
+            SearchEntry(id: .generate(), owner: viewer, sharing: .all, category: .assaultRifle, make: "Norinco", serial: "99912345678"),
+            SearchEntry(id: .generate(), owner: viewer, sharing: .all, category: .assaultRifle, make: "Norinco", serial: "5612345679"),
+        ]
+        let index = SerialIndex(entries)
+        func found(_ serial: String) throws -> Set<WeaponRecord.ID> {
+            Set(index.search(try SerialQuery(SearchRequest(serial: serial)), viewer: viewer).matches.map(\.recordID))
+        }
+        #expect(try found("*2345678") == [entries[0].id, entries[1].id])
+        #expect(try found("S6I-23?5678") == [entries[0].id])
+        #expect(try found("56*79") == [entries[2].id])
+        #expect(try found("*234*") == Set(entries.map(\.id)))
+    }
+
+    @Test func rankingWeighsMakeModelAndCalibre() throws {
+        let viewer = Self.members[0]
+        let glock = SearchEntry(
+            id: .generate(),
+            owner: viewer,
+            sharing: .all,
+            category: .revolverPistol,
+            make: "Glock",
+            model: "17",
+            calibre: "9x19mm",
+            serial: "ABC1235"
+        )
+        let exact = SearchEntry(
+            id: .generate(),
+            owner: viewer,
+            sharing: .all,
+            category: .assaultRifle,
+            make: "Norinco",
+            model: "56",
+            serial: "ABC1234"
+        )
+        let index = SerialIndex([glock, exact])
+        let plain = index.search(try SerialQuery(SearchRequest(serial: "ABC1234")), viewer: viewer)
+        #expect(plain.matches.map(\.recordID) == [exact.id, glock.id])
+        let described = index.search(
+            try SerialQuery(SearchRequest(serial: "ABC1234", make: "GLOCK", model: "17", calibre: "9 x 19 mm")),
+            viewer: viewer
+        )
+        #expect(described.matches.map(\.recordID) == [glock.id, exact.id])
+        #expect(described.matches[0].agreements == ["make", "model", "calibre"])
+        #expect(described.matches[1].disagreements == ["make", "model"])
+    }
+}

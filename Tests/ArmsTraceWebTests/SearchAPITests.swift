@@ -1,0 +1,116 @@
+import ArmsTraceDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Hit/no-hit searches and hit notices through the real application builder.
+@Suite struct SearchAPITests {
+    /// Creates a record as `token` and returns its ID.
+    static func create(_ client: some TestClientProtocol, _ world: TestWorld, _ token: String, _ input: [String: Any]) async throws -> String {
+        let response = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers(token), body: json(input))
+        #expect(response.status == .created, "\(response.text)")
+        return try #require(response.object["id"] as? String)
+    }
+
+    static func search(_ client: some TestClientProtocol, _ world: TestWorld, _ token: String, _ body: [String: Any]) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/searches", method: .post, headers: world.headers(token), body: json(body))
+    }
+
+    static func notices(_ client: some TestClientProtocol, _ world: TestWorld, _ token: String) async throws -> [[String: Any]] {
+        let response = try await client.execute(uri: "/api/v1/notifications", method: .get, headers: world.headers(token))
+        #expect(response.status == .ok)
+        return response.object["notifications"] as? [[String: Any]] ?? []
+    }
+
+    @Test func aHitOnAnotherMembersRecordNotifiesItsOwnerOnce() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let id = try await Self.create(client, world, "ken", fullInput)
+            // Read off a worn receiver: a confusable (S for 5) and a dash.
+            let response = try await Self.search(client, world, "uga", ["serial": "S6-12345", "make": "NORINCO"])
+            #expect(response.status == .ok)
+            #expect(response.object["hit"] as? Bool == true)
+            #expect(response.object["total"] as? Int == 1)
+            #expect(response.object["notices_sent"] as? Int == 1)
+            let candidate = try #require((response.object["candidates"] as? [[String: Any]])?.first)
+            #expect((candidate["record"] as? [String: Any])?["id"] as? String == id)
+            #expect(candidate["distance"] as? Double == 0.25)
+            #expect(candidate["agreements"] as? [String] == ["make"])
+            #expect((candidate["differences"] as? [[String: Any]])?.first?["kind"] as? String == "confusable")
+
+            let kenNotices = try await Self.notices(client, world, "ken")
+            #expect(kenNotices.count == 1)
+            let notice = try #require(kenNotices.first)
+            #expect(notice["record_id"] as? String == id)
+            #expect(notice["searcher_member"] as? String == "UGA")
+            #expect(notice["search_id"] as? String == response.object["search_id"] as? String)
+            #expect((notice["request"] as? [String: Any])?["serial"] as? String == "S6-12345")
+            #expect(try await Self.notices(client, world, "uga").isEmpty, "the searcher gets the answer, not a notice")
+            #expect(try await Self.notices(client, world, "fra").isEmpty)
+            #expect(try await world.repositories.searches.searchCount(member: MemberCode("UGA")!) == 1)
+        }
+    }
+
+    @Test func searchingOnesOwnRecordsNotifiesNobody() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            _ = try await Self.create(client, world, "ken", fullInput)
+            let response = try await Self.search(client, world, "kenAnalyst", ["serial": "5612345"])
+            #expect(response.object["total"] as? Int == 1)
+            #expect(response.object["notices_sent"] as? Int == 0)
+            #expect(try await Self.notices(client, world, "ken").isEmpty)
+        }
+    }
+
+    @Test func anOwnerOnlyRecordIsNeverAHitForOthers() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            _ = try await Self.create(client, world, "ken", fullInput.with("sharing", "owner"))
+            _ = try await Self.create(client, world, "ken", fullInput.with("external_ref", "KEN-2").with("sharing", ["FRA"]))
+            let uga = try await Self.search(client, world, "uga", ["serial": "5612345"])
+            #expect(uga.object["hit"] as? Bool == false)
+            #expect((uga.object["candidates"] as? [Any])?.isEmpty == true)
+            let fra = try await Self.search(client, world, "fra", ["serial": "5612345"])
+            #expect(fra.object["total"] as? Int == 1, "the record shared with FRA")
+            #expect(try await Self.notices(client, world, "ken").count == 1)
+        }
+    }
+
+    @Test func aChangedSerialIsSearchedAsChanged() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let id = try await Self.create(client, world, "ken", fullInput)
+            let updated = try await client.execute(
+                uri: "/api/v1/records/\(id)",
+                method: .put,
+                headers: world.headers("ken"),
+                body: json(fullInput.with("serial_number", "AK7700123").with("markings", []))
+            )
+            #expect(updated.status == .ok)
+            #expect(try await Self.search(client, world, "uga", ["serial": "5612345"]).object["total"] as? Int == 0)
+            #expect(try await Self.search(client, world, "uga", ["serial": "AK77OO12"]).object["total"] as? Int == 1)
+            #expect(try await Self.search(client, world, "uga", ["serial": "*700123"]).object["total"] as? Int == 1)
+        }
+    }
+
+    @Test func badSearchesNameTheirFields() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let response = try await Self.search(client, world, "ken", ["serial": "-?", "limit": 5000, "country_of_manufacture": "XXX"])
+            #expect(response.status == .unprocessableContent)
+            #expect(Set(response.errorFields) == ["serial", "limit", "country_of_manufacture"])
+            let unauthenticated = try await client.execute(
+                uri: "/api/v1/searches",
+                method: .post,
+                headers: world.headers(nil),
+                body: json(["serial": "123"])
+            )
+            #expect(unauthenticated.status == .unauthorized)
+            let cursor = try await client.execute(uri: "/api/v1/notifications?cursor=nope", method: .get, headers: world.headers("ken"))
+            #expect(cursor.status == .unprocessableContent)
+        }
+    }
+}

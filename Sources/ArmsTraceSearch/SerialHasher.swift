@@ -58,15 +58,20 @@ enum SerialHasher {
         }
     }
 
-    /// Writes to `probes` a set of hashes that meets the deletion variants of every string within optimal string
-    /// alignment distance 2 of `codes`: the deletion variants of each string one edit (insertion, deletion,
-    /// substitution by any class, adjacent transposition) away from `codes`, and of `codes` itself.
+    /// Writes to `probes` hashes that meet, for every string within optimal string alignment distance 2 of `codes`,
+    /// the hash of that string or of one of its deletion variants (what ``forEachDeletionVariant(_:_:)`` files a
+    /// record under).
     ///
-    /// Why that suffices: two strings within distance 2 are joined by a string `m` one edit from each; and two strings
-    /// one edit apart share a deletion variant (a substitution or a transposition deletes to the same string on both
-    /// sides, an insertion is the other's deletion).
-    ///
-    /// Each hash is computed in O(1) from the prefix sums of `codes`; about 4,000 for a 9-character serial.
+    /// Two edits decompose into non-overlapping operations, each absorbed on one side or the other:
+    /// - a character the query has and the record lacks: deleted from the query;
+    /// - a character the record has and the query lacks: the record's deletion variant, or inserted into the query;
+    /// - a substitution at `i`: deleted at `i` on both sides, or substituted in the query;
+    /// - a transposition: swapped in the query, or one of the two deleted on both sides.
+    /// The record side absorbs at most one deletion, so the query side enumerates classes only where both edits
+    /// would need it: two substitutions (substitute the earlier, delete the later), and two insertions (insert one).
+    /// The probes are therefore: the query, its deletions and double deletions; each substitution, and each
+    /// substitution with a later deletion; each insertion; each transposition and its deletions. About 1,500 for a
+    /// 9-character serial, each computed in O(1) from prefix sums.
     static func probes(_ codes: UnsafeBufferPointer<UInt8>, alphabet: [UInt8], into probes: inout [UInt64]) {
         let n = codes.count
         probes.removeAll(keepingCapacity: true)
@@ -89,33 +94,19 @@ enum SerialHasher {
                         probes.append(finalize(raw, length: n - 2))
                     }
                 }
-                // Substitutions at i, each with its deletions elsewhere.
+                // Substitutions at i, each with the deletions after i.
                 for i in 0..<n {
                     let original = UInt64(codes[i])
                     for code in alphabet where UInt64(code) != original {
                         let delta = UInt64(code) &- original
                         probes.append(finalize(total &+ delta &* B[i], length: n))
-                        for j in 0..<i { probes.append(finalize(deleted(j) &+ delta &* B[i - 1], length: n - 1)) }
                         for j in (i + 1)..<n { probes.append(finalize(deleted(j) &+ delta &* B[i], length: n - 1)) }
                     }
                 }
-                // Insertions at i, each with its deletions two or more places away (nearer ones are substitutions).
+                // Insertions at i.
                 for i in 0...n {
                     for code in alphabet where i == 0 || code != codes[i - 1] {
-                        let c = UInt64(code)
-                        probes.append(finalize(prefix[i] &+ c &* B[i] &+ (total &- prefix[i]) &* base, length: n + 1))
-                        if i >= 2 {
-                            for j in 0..<(i - 1) {
-                                let raw = prefix[j] &+ (prefix[i] &- prefix[j + 1]) &* inv &+ c &* B[i - 1] &+ (total &- prefix[i])
-                                probes.append(finalize(raw, length: n))
-                            }
-                        }
-                        if i + 1 < n {
-                            for t in (i + 1)..<n {
-                                let raw = prefix[i] &+ c &* B[i] &+ (prefix[t] &- prefix[i]) &* base &+ (total &- prefix[t + 1])
-                                probes.append(finalize(raw, length: n))
-                            }
-                        }
+                        probes.append(finalize(prefix[i] &+ UInt64(code) &* B[i] &+ (total &- prefix[i]) &* base, length: n + 1))
                     }
                 }
             }

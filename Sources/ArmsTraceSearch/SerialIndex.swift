@@ -47,11 +47,16 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         self.init(builder)
     }
 
-    init(_ builder: Builder) {
+    init(_ builder: consuming Builder) {
         self.store = builder.store
         self.baseCount = builder.store.count
+        // Each table's pairs are dropped as soon as it is built, so that the peak stays near the index's own size.
         self.serialTable = PostingTable(hashes: builder.serialHashes, slots: builder.serialSlots)
+        builder.serialHashes = []
+        builder.serialSlots = []
         self.markingTable = PostingTable(hashes: builder.markingHashes, slots: builder.markingSlots)
+        builder.markingHashes = []
+        builder.markingSlots = []
         self.baseSortedByID = builder.sortedByID
         self.baseSlotByID = builder.sortedByID ? [:] : Dictionary(builder.store.ids.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
         (self.forwardOrder, self.backwardOrder) = Self.orders(builder.store)
@@ -89,7 +94,8 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
             }
         }
 
-        public func build() -> SerialIndex { SerialIndex(self) }
+        /// The index; the builder is used up.
+        public consuming func build() -> SerialIndex { SerialIndex(self) }
     }
 
     /// The hashes a slot is filed under: its serial's deletion variants and its marking tokens.
@@ -147,6 +153,8 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
 
     public func search(_ query: SerialQuery, viewer: MemberCode) -> IndexAnswer {
         lock.withReadLock {
+            // One copy of the columns for the whole search: reading them through `self` costs a retain per access.
+            let store = self.store
             let viewerNumber = store.memberNumber(viewer)
             var found: [Found] = []
             if query.isPattern {
@@ -181,7 +189,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     }
                 }
             }
-            return answer(found, query: query)
+            return answer(found, query: query, store: store)
         }
     }
 
@@ -189,6 +197,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     /// tests compare ``search(_:viewer:)`` with (markings excepted: the scan matches serials only).
     public func scan(_ query: SerialQuery, viewer: MemberCode) -> IndexAnswer {
         lock.withReadLock {
+            let store = self.store
             let viewerNumber = store.memberNumber(viewer)
             var found: [Found] = []
             for slot in 0..<UInt32(store.count) where store.hasSerial(slot) && store.isVisible(slot, to: viewerNumber) {
@@ -196,7 +205,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     found.append(Found(slot: slot, distance: distance, source: query.isPattern ? .pattern : .serial))
                 }
             }
-            return answer(found, query: query)
+            return answer(found, query: query, store: store)
         }
     }
 
@@ -208,7 +217,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     }
 
     /// Ranks what was found and explains the best; runs under the read lock.
-    private func answer(_ found: [Found], query: SerialQuery) -> IndexAnswer {
+    private func answer(_ found: [Found], query: SerialQuery, store: SlotStore) -> IndexAnswer {
         let comparable = store.comparable(query)
         var ranked = found
         for i in ranked.indices { ranked[i].score = ranked[i].distance + store.agreementScore(ranked[i].slot, with: comparable) }

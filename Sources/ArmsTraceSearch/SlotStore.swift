@@ -26,6 +26,9 @@ struct SlotStore: Sendable {
     private(set) var members: [MemberCode] = []
     private var memberIndex: [MemberCode: UInt16] = [:]
     private var attributeIndex: [String: UInt32] = [:]
+    /// The same numbers by the value as written, which most records repeat exactly: one lookup instead of a
+    /// normalisation and a lookup.
+    private var attributeByRawValue: [String: UInt32] = [:]
     private var countryIndex: [String: UInt16] = [:]
 
     var count: Int { ids.count }
@@ -174,10 +177,12 @@ struct SlotStore: Sendable {
     }
 
     private mutating func intern(attribute value: String?) -> UInt32 {
-        guard let value, let key = SearchAttributes.key(value) else { return 0 }
-        if let number = attributeIndex[key] { return number }
-        let number = UInt32(attributeIndex.count + 1)
+        guard let value else { return 0 }
+        if let number = attributeByRawValue[value] { return number }
+        guard let key = SearchAttributes.key(value) else { return 0 }
+        let number = attributeIndex[key] ?? UInt32(attributeIndex.count + 1)
         attributeIndex[key] = number
+        attributeByRawValue[value] = number
         return number
     }
 

@@ -65,6 +65,30 @@ import Testing
         #expect(hits > 150, "the damaged queries should mostly find their source")
     }
 
+    /// Every ordered pair of edit kinds, applied to serials of the corpus: the damaged serial finds its record
+    /// whenever the matcher says it is within two edits.
+    @Test func everyPairOfEditKindsFindsItsSource() throws {
+        let entries = Array(SearchCorpus(shape: .uniform, count: 1_000, seed: 5, members: Self.members))
+        let index = SerialIndex(entries)
+        var random = SeededGenerator(seed: 11)
+        let kinds: [SearchCorpus.Damage] = [.substitution, .deletion, .insertion, .transposition, .confusable]
+        var checked = 0
+        for first in kinds {
+            for second in kinds {
+                for _ in 0..<20 {
+                    let source = entries.randomElement(using: &random)!
+                    let damaged = SearchCorpus.damage(SearchCorpus.damage(source.serial!, first, using: &random), second, using: &random)
+                    let query = try SerialQuery(SearchRequest(serial: damaged, limit: SerialQuery.maximumLimit))
+                    guard SerialMatcher.match(query, stored: SerialNormalizer.normalize(source.serial!)) != nil else { continue }
+                    let found = index.search(query, viewer: source.owner).matches.map(\.recordID)
+                    #expect(found.contains(source.id), "\(first) then \(second): \(source.serial!) read as \(damaged)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 400)
+    }
+
     @Test func aRecordIsFindableAsSoonAsItIsAddedAndItsOldSerialIsForgotten() throws {
         let index = SerialIndex(Array(SearchCorpus(shape: .uniform, count: 500, seed: 9, members: Self.members)))
         let viewer = Self.members[0]

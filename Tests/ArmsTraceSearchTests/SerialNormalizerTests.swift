@@ -66,3 +66,47 @@ import Testing
         #expect(throws: DomainError.self) { try SerialQuery(SearchRequest(serial: "12345", limit: 0)) }
     }
 }
+
+/// The banded, early-exit distance against a plain full-matrix computation of the same costs.
+@Suite struct SerialDistanceReferenceTests {
+    static func fullDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let n = a.count
+        let m = b.count
+        var d = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        for i in 0...n { d[i][0] = i * 4 }
+        for j in 0...m { d[0][j] = j * 4 }
+        for i in stride(from: 1, through: n, by: 1) {
+            for j in stride(from: 1, through: m, by: 1) {
+                let cost = a[i - 1] == b[j - 1] ? 0 : (SerialNormalizer.areConfusable(a[i - 1], b[j - 1]) ? 1 : 4)
+                d[i][j] = min(d[i - 1][j - 1] + cost, d[i - 1][j] + 4, d[i][j - 1] + 4)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1], a[i - 1] != b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 4)
+                }
+            }
+        }
+        return d[n][m]
+    }
+
+    @Test func bandedDistanceEqualsTheFullMatrix() {
+        var random = SeededGenerator(seed: 3)
+        let alphabet = Array("0O1I7L5S8B2Z6GAKX".utf8)
+        for _ in 0..<20_000 {
+            let a = (0..<Int.random(in: 0...9, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...4, using: &random) {
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0 where !b.isEmpty: b.remove(at: Int.random(in: 0..<b.count, using: &random))
+                case 1: b.insert(alphabet.randomElement(using: &random)!, at: Int.random(in: 0...b.count, using: &random))
+                case 2 where b.count > 1:
+                    let i = Int.random(in: 0..<(b.count - 1), using: &random)
+                    b.swapAt(i, i + 1)
+                default: if !b.isEmpty { b[Int.random(in: 0..<b.count, using: &random)] = alphabet.randomElement(using: &random)! }
+                }
+            }
+            let full = Self.fullDistance(a, b)
+            for limit in [0, 3, 8, 12] {
+                #expect(SerialDistance.distance(a, b, limit: limit) == (full <= limit ? full : nil), "\(a) \(b) limit \(limit)")
+            }
+        }
+    }
+}

@@ -58,14 +58,7 @@ extension ArmsTraceCommand.Benchmark {
 
             let residentBefore = residentBytes()
             clock = ContinuousClock.now
-            var builder = SerialIndex.Builder(expectedCount: records)
-            var sources: [String] = []
-            let every = max(1, records / 20_000)
-            for (i, entry) in SearchCorpus(shape: shape, count: records, seed: seed, members: members).enumerated() {
-                if i % every == 0, let serial = entry.serial { sources.append(serial) }
-                builder.add(entry)
-            }
-            let index = builder.build()
+            let (index, sources) = buildIndex(members: members)
             let build = ContinuousClock.now - clock - generation
             #if os(Linux)
             _ = releaseFreedMemory(0)  // hand the builder's freed arrays back, so that the resident growth is the index's
@@ -131,6 +124,19 @@ extension ArmsTraceCommand.Benchmark {
             print(String(format: "  throughput on %d cores: %.0f queries/s", threads, Double(workload.count) / parallel.seconds))
 
             try compareWithPeers(index: index, workload: Array(workload.prefix(referenceQueries)), viewer: viewer, members: members)
+        }
+
+        /// The index of the corpus, and a sample of its serials to damage into queries. The builder lives only here,
+        /// so that its scratch arrays are gone when the resident memory is measured.
+        private func buildIndex(members: [MemberCode]) -> (SerialIndex, [String]) {
+            var builder = SerialIndex.Builder(expectedCount: records)
+            var sources: [String] = []
+            let every = max(1, records / 20_000)
+            for (i, entry) in SearchCorpus(shape: shape, count: records, seed: seed, members: members).enumerated() {
+                if i % every == 0, let serial = entry.serial { sources.append(serial) }
+                builder.add(entry)
+            }
+            return (builder.build(), sources)
         }
 
         /// The reference subset through the index, the brute-force scan and FTS5, with recall and ratios.

@@ -15,38 +15,53 @@ public enum SerialDistance {
 
     /// The distance in cost units, or `nil` when it is above `limit`.
     ///
-    /// Rows are abandoned as soon as no cell is within `limit`, so far-off serials cost a few cells each.
+    /// Only the diagonal band that `limit` allows is computed (cells more than `limit / editCost` off the diagonal
+    /// cost more than that), and rows are abandoned as soon as no cell is within `limit`.
     public static func distance(_ query: UnsafeBufferPointer<UInt8>, _ stored: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
         let n = query.count
         let m = stored.count
         if abs(n - m) * editCost > limit { return nil }
         if n == 0 { return m * editCost <= limit ? m * editCost : nil }
         if m == 0 { return n * editCost <= limit ? n * editCost : nil }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { buffer in
-            // Three rows: two back (for transpositions), one back, current.
-            var previous2 = UnsafeMutableBufferPointer(rebasing: buffer[0...m])
-            var previous = UnsafeMutableBufferPointer(rebasing: buffer[(m + 1)...(2 * m + 1)])
-            var current = UnsafeMutableBufferPointer(rebasing: buffer[(2 * m + 2)...(3 * m + 2)])
-            for j in 0...m { previous[j] = j * editCost }
-            for i in 1...n {
-                current[0] = i * editCost
-                var rowMinimum = current[0]
-                let a = query[i - 1]
-                for j in 1...m {
-                    let b = stored[j - 1]
-                    let substitution = a == b ? 0 : (SerialNormalizer.areConfusable(a, b) ? confusableCost : editCost)
-                    var cell = min(previous[j - 1] + substitution, min(previous[j], current[j - 1]) + editCost)
-                    if i > 1, j > 1, a == stored[j - 2], query[i - 2] == b, a != b {
-                        cell = min(cell, previous2[j - 2] + editCost)
-                    }
-                    current[j] = cell
-                    rowMinimum = min(rowMinimum, cell)
+        let band = limit / editCost
+        let outside = limit + 1
+        return SerialNormalizer.withClassTable { classes in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 2)) { buffer in
+                // Three rows (two back, for transpositions; one back; current), one spare cell each for the band's edge.
+                var previous2 = UnsafeMutableBufferPointer(rebasing: buffer[0..<(m + 2)])
+                var previous = UnsafeMutableBufferPointer(rebasing: buffer[(m + 2)..<(2 * m + 4)])
+                var current = UnsafeMutableBufferPointer(rebasing: buffer[(2 * m + 4)..<(3 * m + 6)])
+                for j in 0..<(m + 2) {
+                    previous2[j] = outside
+                    previous[j] = j <= band ? j * editCost : outside
+                    current[j] = outside
                 }
-                if rowMinimum > limit { return nil }
-                swap(&previous2, &previous)
-                swap(&previous, &current)
+                for i in 1...n {
+                    let low = Swift.max(1, i - band)
+                    let high = Swift.min(m, i + band)
+                    current[low - 1] = low == 1 && i <= band ? i * editCost : outside
+                    var rowMinimum = current[low - 1]
+                    let a = query[i - 1]
+                    let classA = classes[Int(a)]
+                    var j = low
+                    while j <= high {
+                        let b = stored[j - 1]
+                        let substitution = a == b ? 0 : (classA == classes[Int(b)] ? confusableCost : editCost)
+                        var cell = Swift.min(previous[j - 1] + substitution, Swift.min(previous[j], current[j - 1]) + editCost)
+                        if i > 1, j > 1, a != b, a == stored[j - 2], query[i - 2] == b {
+                            cell = Swift.min(cell, previous2[j - 2] + editCost)
+                        }
+                        current[j] = cell
+                        rowMinimum = Swift.min(rowMinimum, cell)
+                        j += 1
+                    }
+                    if high < m { current[high + 1] = outside }
+                    if rowMinimum > limit { return nil }
+                    swap(&previous2, &previous)
+                    swap(&previous, &current)
+                }
+                return previous[m] <= limit ? previous[m] : nil
             }
-            return previous[m] <= limit ? previous[m] : nil
         }
     }
 

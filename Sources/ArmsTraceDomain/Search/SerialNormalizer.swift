@@ -62,6 +62,13 @@ public enum SerialNormalizer {
     @inline(__always)
     public static func classCode(_ byte: UInt8) -> UInt8 { classTable[Int(byte)] }
 
+    /// Calls `body` with the class code of every byte (0 for bytes that are not `A`–`Z` or `0`–`9`): for loops that
+    /// would otherwise look the table up once per character.
+    @inline(__always)
+    public static func withClassTable<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try classTable.withUnsafeBufferPointer(body)
+    }
+
     /// The largest class code.
     public static let maximumClassCode: UInt8 = 36
 
@@ -134,12 +141,23 @@ extension SerialNormalizer {
     /// normalised, of at least ``minimumMarkingToken`` characters with a digit among them (`Norinco 56-1 1234567`
     /// gives `1234567`; a maker's name or an import year gives nothing).
     public static func markingTokens(_ text: String) -> [[UInt8]] {
-        text.split(whereSeparator: { $0.isWhitespace }).compactMap { word in
-            let token = normalize(String(word))
-            guard token.count >= minimumMarkingToken, token.count <= SerialQuery.maximumCharacters,
-                token.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-            else { return nil }
-            return token
+        var tokens: [[UInt8]] = []
+        var token: [UInt8] = []
+        var hasDigit = false
+        func finish() {
+            if token.count >= minimumMarkingToken, token.count <= SerialQuery.maximumCharacters, hasDigit { tokens.append(token) }
+            token.removeAll(keepingCapacity: true)
+            hasDigit = false
         }
+        for scalar in text.unicodeScalars {
+            if let byte = alphanumeric(scalar) {
+                token.append(byte)
+                if byte <= UInt8(ascii: "9") { hasDigit = true }
+            } else if scalar.value <= 0x20 || scalar.properties.isWhitespace {
+                finish()
+            }
+        }
+        finish()
+        return tokens
     }
 }

@@ -1,0 +1,16 @@
+-- wrk script: POST /api/v1/searches with serials damaged in turn (confusions, a dash, a dropped or swapped digit).
+-- Usage: TOKEN=at_... wrk -t2 -c64 -d30s -s scripts/search-load.lua http://127.0.0.1:8080
+local token = os.getenv("TOKEN") or ""
+local serials = {
+  "U34-2S57", "ZX5O75", "U1177309", "LNS79A", "N8225", "AK47123", "56I234567", "BER123456Z", "G1234S67", "TAA1234?",
+  "*42557", "PX12345", "M123456", "99-123456", "SA12345", "A1234", "U999999", "G99999999", "AB123456M", "7654321",
+}
+local i = 0
+request = function()
+  i = i + 1
+  local body = '{"serial":"' .. serials[(i % #serials) + 1] .. '"}'
+  return wrk.format("POST", "/api/v1/searches", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, body)
+end

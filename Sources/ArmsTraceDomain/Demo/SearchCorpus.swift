@@ -1,3 +1,5 @@
+import Foundation
+
 /// Deterministic corpora of records and realistically damaged queries, for the search benchmark and its tests.
 ///
 /// Two shapes of serials: ``Shape/uniform`` draws each serial at random from maker-like formats of eight to ten
@@ -38,6 +40,7 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
 
     public let shape: Shape
     public let count: Int
+    public let seed: UInt64
     public let members: [MemberCode]
     private var random: SeededGenerator
     private var produced = 0
@@ -48,6 +51,7 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
         self.shape = shape
         self.count = count
         self.members = members
+        self.seed = seed
         self.random = SeededGenerator(seed: seed)
     }
 
@@ -58,7 +62,7 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
         let model = Self.models[modelIndex]
         let owner = members[produced % members.count]
         return SearchEntry(
-            id: .generate(),
+            id: Self.id(produced, seed: seed),
             owner: owner,
             sharing: produced % 5 == 4 ? .owner : .all,
             category: model.category,
@@ -69,6 +73,27 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
             serial: serial,
             markings: produced % 3 == 0 ? ["\(model.make) \(model.model) \(serial)", "IMP-\(owner.rawValue) R\(produced)X"] : []
         )
+    }
+
+    /// The `n`th record's ID: a UUIDv7 whose time is 2026-01-01 plus `n` milliseconds, so that IDs ascend and the
+    /// same corpus gets the same IDs in every pass.
+    static func id(_ n: Int, seed: UInt64) -> WeaponRecord.ID {
+        let milliseconds = UInt64(1_767_225_600_000 + n)
+        var random = SeededGenerator(seed: seed ^ UInt64(n))
+        let high = milliseconds << 16 | 0x7000 | (random.next() & 0x0FFF)
+        let low = (random.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * i))
+            bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * i))
+        }
+        let uuid = UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11], bytes[12],
+                bytes[13], bytes[14], bytes[15]
+            )
+        )
+        return WeaponRecord.ID(uuid)
     }
 
     private mutating func nextSerial() -> (Int, String) {

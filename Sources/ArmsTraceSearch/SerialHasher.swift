@@ -89,7 +89,7 @@ enum SerialHasher {
                 probes.append(finalize(total, length: n))
                 for j in 0..<n {
                     probes.append(finalize(deleted(j), length: n - 1))
-                    for k in (j + 1)..<n where k > j + 1 || codes[k] != codes[j] {
+                    for k in (j + 1)..<n where k == j + 1 || codes[k] != codes[k - 1] {
                         let raw = prefix[j] &+ (prefix[k] &- prefix[j + 1]) &* inv &+ (total &- prefix[k + 1]) &* inv2
                         probes.append(finalize(raw, length: n - 2))
                     }

@@ -87,4 +87,15 @@ import Testing
             #expect(a.details == b.details && a.owner == b.owner && a.enteredAt == b.enteredAt)
         }
     }
+
+    @Test func markingTextsReadBackFromTheStoredJSON() throws {
+        let markings = [
+            Marking(kind: .manufacture, text: "Norinco 56-1 \"5612345\" \\ back", location: "\"text\":\"receiver\""),
+            Marking(kind: .import, text: "KEN\n2019\t\u{01}é 🇰🇪"),
+            Marking(kind: .other, text: ""),
+        ]
+        #expect([Marking].texts(inJSON: markings.jsonText()) == markings.map(\.text))
+        #expect([Marking].texts(inJSON: "[]") == [])
+        #expect([Marking].texts(inJSON: "[{\"text\":\"unterminated") == nil)
+    }
 }

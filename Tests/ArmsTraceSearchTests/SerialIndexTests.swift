@@ -89,6 +89,17 @@ import Testing
         #expect(checked > 400)
     }
 
+    /// Repeated characters: deleting either of two equal neighbours gives one string, deleting both another.
+    @Test(arguments: [("AB12C9", "AB1332C9"), ("AB12C9", "AAB12CC9"), ("K5500", "K55000"), ("K5500", "K550"), ("X1122Y", "X12Y")])
+    func repeatedCharactersAreHandled(stored: String, searched: String) throws {
+        let viewer = Self.members[0]
+        let entry = SearchEntry(id: .generate(), owner: viewer, sharing: .all, category: .assaultRifle, make: "Norinco", serial: stored)
+        let index = SerialIndex([entry])
+        let query = try SerialQuery(SearchRequest(serial: searched))
+        #expect(SerialMatcher.match(query, stored: SerialNormalizer.normalize(stored)) != nil)
+        #expect(index.search(query, viewer: viewer).matches.map(\.recordID) == [entry.id])
+    }
+
     @Test func aRecordIsFindableAsSoonAsItIsAddedAndItsOldSerialIsForgotten() throws {
         let index = SerialIndex(Array(SearchCorpus(shape: .uniform, count: 500, seed: 9, members: Self.members)))
         let viewer = Self.members[0]

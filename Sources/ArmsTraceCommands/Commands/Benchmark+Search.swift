@@ -184,7 +184,12 @@ extension ArmsTraceCommand.Benchmark {
                 expected += reference.total
                 let indexHits = exhaustive ? truth.intersection(answer.matches.map(\.recordID)).count : min(answer.total, reference.total)
                 found.index += indexHits
-                if indexHits == reference.total { complete.index += 1 }
+                if indexHits == reference.total {
+                    complete.index += 1
+                } else {
+                    let serial = String(decoding: query.serial, as: UTF8.self)
+                    FileHandle.standardError.write(Data("index missed: \(serial): \(answer.total) found, \(reference.total) by the scan\n".utf8))
+                }
                 if let fts {
                     let (ids, ftsTime) = try timed { try fts.search(query, viewer: viewer) }
                     times.fts.append(ftsTime)

@@ -14,7 +14,7 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
     /// How a query was damaged from a stored serial.
     public enum Damage: String, Sendable, CaseIterable {
         case exact, confusable, separators, substitution, deletion, insertion, transposition, twoEdits
-        case unreadable, groundOff, noMatch
+        case unreadable, groundOff, noMatch, doubled
     }
 
     struct Model {
@@ -180,6 +180,10 @@ public struct SearchCorpus: Sequence, IteratorProtocol, Sendable {
         case .groundOff:
             let kept = Int.random(in: 5...6, using: &random)
             chars = Array("*".utf8) + chars.suffix(kept)
+        case .doubled:
+            // A character typed twice, or twice over (two keystrokes repeated).
+            let i = position(&random)
+            chars.insert(contentsOf: Array(repeating: chars[i], count: Int.random(in: 1...2, using: &random)), at: i)
         case .noMatch:
             return fill(models.randomElement(using: &random)!.format, using: &random)
         }

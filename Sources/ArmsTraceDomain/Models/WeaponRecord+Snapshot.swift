@@ -64,6 +64,60 @@ extension Array where Element == Marking {
     }
 }
 
+extension Array where Element == Marking {
+    /// The `text` of each marking in a ``jsonText()`` array, read without a JSON decoder (what loading the search
+    /// index does for every record); `nil` when the text is not in that form.
+    ///
+    /// `"text":"` can only be a key there: inside a string every quote is escaped.
+    public static func texts(inJSON json: String) -> [String]? {
+        var json = json
+        return json.withUTF8 { bytes -> [String]? in
+            let key = [UInt8]("\"text\":\"".utf8)
+            var texts: [String] = []
+            var i = 0
+            let n = bytes.count
+            while i + key.count <= n {
+                guard bytes[i] == key[0], bytes[i + 1] == key[1], bytes[i + 2] == key[2],
+                    (0..<key.count).allSatisfy({ bytes[i + $0] == key[$0] })
+                else {
+                    i += 1
+                    continue
+                }
+                i += key.count
+                var text: [UInt8] = []
+                while true {
+                    guard i < n else { return nil }
+                    let byte = bytes[i]
+                    if byte == UInt8(ascii: "\"") { break }
+                    if byte != UInt8(ascii: "\\") {
+                        text.append(byte)
+                        i += 1
+                        continue
+                    }
+                    guard i + 1 < n else { return nil }
+                    switch bytes[i + 1] {
+                    case UInt8(ascii: "n"): text.append(0x0A)
+                    case UInt8(ascii: "r"): text.append(0x0D)
+                    case UInt8(ascii: "t"): text.append(0x09)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(bytes[i + 1])
+                    case UInt8(ascii: "u"):
+                        guard i + 5 < n, let value = UInt32(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16),
+                            let scalar = Unicode.Scalar(value)
+                        else { return nil }
+                        text.append(contentsOf: String(Character(scalar)).utf8)
+                        i += 4
+                    default: return nil
+                    }
+                    i += 2
+                }
+                texts.append(String(decoding: text, as: UTF8.self))
+                i += 1
+            }
+            return texts
+        }
+    }
+}
+
 /// Appends JSON tokens to a byte buffer; commas between members are handled by `open`, `key` and `close`.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []

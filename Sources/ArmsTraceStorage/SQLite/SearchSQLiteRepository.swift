@@ -39,7 +39,9 @@ struct SearchSQLiteRepository: SearchRepository {
                     default: .members(shares[id] ?? [])
                     }
                 let markingsJSON: String = row[9]
-                let markings = markingsJSON == "[]" ? [] : try decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
+                let markings =
+                    try [Marking].texts(inJSON: markingsJSON)
+                    ?? decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
                 return SearchEntry(
                     id: recordID,
                     owner: owner,

@@ -72,6 +72,9 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         var sortedByID = true
         private var lastID: UInt128?
 
+        /// How many records have been added.
+        public var count: Int { store.count }
+
         public init(expectedCount: Int = 0) {
             store.reserveCapacity(expectedCount)
             serialHashes.reserveCapacity(expectedCount * 10)

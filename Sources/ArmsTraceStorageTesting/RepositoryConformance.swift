@@ -72,7 +72,7 @@ public struct RepositoryConformance: Sendable {
 
     /// The kinds of ``DomainError``, without their payloads.
     private enum ErrorKind {
-        case notFound, invalid, forbidden, unauthenticated, conflict
+        case notFound, invalid, forbidden, unauthenticated, conflict, unavailable
 
         init(_ error: DomainError) {
             switch error {
@@ -81,6 +81,7 @@ public struct RepositoryConformance: Sendable {
             case .forbidden: self = .forbidden
             case .unauthenticated: self = .unauthenticated
             case .conflict: self = .conflict
+            case .unavailable: self = .unavailable
             }
         }
     }

@@ -19,19 +19,24 @@ public struct AppConfiguration: Sendable {
     public var migrate: Bool
     /// The log level of the root logger. Default `info`.
     public var logLevel: Logger.Level
+    /// Whether the server starts answering before the search index is loaded (searches answer 503 until it is).
+    /// Default `false`: `buildApplication` returns once the index is ready.
+    public var loadsSearchIndexInBackground: Bool
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         databasePath: String = "armstrace.sqlite",
         migrate: Bool = true,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        loadsSearchIndexInBackground: Bool = false
     ) {
         self.host = host
         self.port = port
         self.databasePath = databasePath
         self.migrate = migrate
         self.logLevel = logLevel
+        self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
     }
 }
 
@@ -61,16 +66,29 @@ public func buildApplication(
     configuration: AppConfiguration,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
-    let clock = ContinuousClock.now
-    let index = try await SerialIndex.load(from: repositories.searches)
-    let statistics = index.statistics
-    logger.info(
-        "search index ready",
-        metadata: [
-            "records": "\(statistics.records)", "seconds": "\((ContinuousClock.now - clock).components.seconds)",
-            "megabytes": "\(statistics.memoryBytes >> 20)",
-        ]
-    )
+    let index = LoadingSerialIndex()
+    let load = { @Sendable in
+        let clock = ContinuousClock.now
+        let loaded = try await index.load(from: repositories.searches)
+        let statistics = loaded.statistics
+        logger.info(
+            "search index ready",
+            metadata: [
+                "records": "\(statistics.records)", "seconds": "\((ContinuousClock.now - clock).components.seconds)",
+                "megabytes": "\(statistics.memoryBytes >> 20)",
+            ]
+        )
+    }
+    if configuration.loadsSearchIndexInBackground {
+        // Searches answer 503 until the index is in; changes made meanwhile are applied when it is.
+        Task {
+            do { try await load() } catch {
+                logger.error("the search index could not be loaded", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    } else {
+        try await load()
+    }
     let router = try await buildRouter(repositories: repositories, searchIndex: index)
     return Application(
         router: router,

@@ -168,3 +168,50 @@ import Testing
         #expect(described.matches[1].disagreements == ["make", "model"])
     }
 }
+
+/// The index a server loads in the background.
+@Suite struct LoadingSerialIndexTests {
+    /// A store that hands out entries in pages and waits, before the first, until it is let go.
+    actor PagedStore: SearchRepository {
+        let stored: [SearchEntry]
+        private var gate: CheckedContinuation<Void, Never>?
+        private var open = false
+
+        init(_ entries: [SearchEntry]) { stored = entries }
+
+        func letGo() {
+            open = true
+            gate?.resume()
+            gate = nil
+        }
+
+        func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?) {
+            if !open { await withCheckedContinuation { gate = $0 } }
+            let start = position.flatMap { Int($0) } ?? 0
+            let end = min(stored.count, start + limit)
+            return (Array(stored[start..<end]), end < stored.count ? String(end) : nil)
+        }
+
+        func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
+        func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
+        func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> NoticePage { NoticePage(notices: [], nextCursor: nil) }
+        func searchCount(member: MemberCode) async throws -> Int { 0 }
+    }
+
+    @Test func searchesWaitForTheLoadAndChangesMadeMeanwhileAreKept() async throws {
+        let viewer = SerialIndexTests.members[0]
+        let entries = Array(SearchCorpus(shape: .uniform, count: 2_500, seed: 4, members: SerialIndexTests.members))
+        let store = PagedStore(entries)
+        let index = LoadingSerialIndex()
+        let load = Task { try await index.load(from: store) }
+        let query = try SerialQuery(SearchRequest(serial: "QZ-0000017"))
+        #expect(throws: DomainError.self) { try index.search(query, viewer: viewer) }
+
+        let added = SearchEntry(id: .generate(), owner: viewer, sharing: .owner, category: .rifleCarbine, make: "FN Herstal", serial: "QZ0000017")
+        index.upsert(added)
+        await store.letGo()
+        try await load.value
+        #expect(try index.search(query, viewer: viewer).matches.map(\.recordID) == [added.id])
+        #expect(index.index?.statistics.records == entries.count + 1)
+    }
+}

@@ -55,7 +55,8 @@ extension ArmsTraceCommand {
                 port: port,
                 databasePath: path,
                 migrate: true,
-                logLevel: Logger.Level(rawValue: logLevel)!
+                logLevel: Logger.Level(rawValue: logLevel)!,
+                loadsSearchIndexInBackground: true
             )
             let app = try await buildApplication(configuration: configuration)
             say("ArmsTrace on http://\(host):\(port)/ with \(path)")

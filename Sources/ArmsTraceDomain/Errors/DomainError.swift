@@ -25,6 +25,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case unauthenticated
     /// The change conflicts with what is stored (a duplicate key, a stale version).
     case conflict(String)
+    /// A part of the system is not ready yet (the search index while it loads); the caller should retry.
+    case unavailable(String)
 
     /// Shorthand for a single field problem.
     public static func invalid(field: String, _ message: String) -> DomainError {
@@ -38,6 +40,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden(let message): "forbidden: \(message)"
         case .unauthenticated: "authentication required"
         case .conflict(let message): "conflict: \(message)"
+        case .unavailable(let message): "unavailable: \(message)"
         }
     }
 }

@@ -1,7 +1,9 @@
 /// Stores what searches leave behind (the search log and hit notices) and feeds the search index.
 public protocol SearchRepository: Sendable {
-    /// Up to `limit` records' index entries in ID order, starting after `after`: how an index is loaded.
-    func entries(after: WeaponRecord.ID?, limit: Int) async throws -> [SearchEntry]
+    /// Up to `limit` records' index entries in the store's own order (the cheapest to read), starting after the
+    /// position `after` (`nil` for the start); with the position to continue from, `nil` after the last page. How an
+    /// index is loaded.
+    func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?)
 
     /// The records with these IDs that exist, in no particular order.
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord]

@@ -119,7 +119,8 @@ public struct IndexAnswer: Sendable, Equatable {
 /// counted, and the best ``SerialQuery/limit`` are returned. A record is findable as soon as ``upsert(_:)`` returns.
 public protocol SerialSearchIndex: Sendable {
     /// The ranked candidates that `viewer` may see.
-    func search(_ query: SerialQuery, viewer: MemberCode) -> IndexAnswer
+    /// - Throws: `DomainError.unavailable` while the index is not ready.
+    func search(_ query: SerialQuery, viewer: MemberCode) throws -> IndexAnswer
     /// Adds a record, or replaces what the index holds for it.
     func upsert(_ entry: SearchEntry)
 }

@@ -21,10 +21,10 @@ public struct SearchService: Sendable {
 
     /// Searches the records the actor's member may see, notifies the owners of other members' records among the
     /// candidates returned, and logs the search.
-    /// - Throws: `DomainError.invalid` naming each bad field of the request.
+    /// - Throws: `DomainError.invalid` naming each bad field of the request; `.unavailable` while the index loads.
     public func search(_ request: SearchRequest, by actor: Actor) async throws -> SearchResult {
         let query = try SerialQuery(request)
-        let answer = index.search(query, viewer: actor.member)
+        let answer = try index.search(query, viewer: actor.member)
         let stored = try await repositories.searches.records(answer.matches.map(\.recordID))
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [SearchCandidate] = []

@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 
 /// ``MemberRepository`` on SQLite.
-struct MemberSQLiteRepository: MemberRepository {
+struct MemberSQLiteRepository: MemberRepository, SQLiteRepository {
     let writer: any DatabaseWriter
+    let admission: ReadAdmission
 
     func create(_ member: Member) async throws {
         try await writer.translatedWrite(conflict: "member \(member.id) exists") { db in
@@ -16,15 +17,15 @@ struct MemberSQLiteRepository: MemberRepository {
     }
 
     func get(_ code: MemberCode) async throws -> Member {
-        let row = try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT code, kind, name FROM member WHERE code = ?", arguments: [code.rawValue])
+        let member = try await read { db in
+            try Row.fetchOne(db, sql: "SELECT code, kind, name FROM member WHERE code = ?", arguments: [code.rawValue]).map(Self.member)
         }
-        guard let row else { throw DomainError.notFound(entity: "member", id: code.rawValue) }
-        return try Self.member(row)
+        guard let member else { throw DomainError.notFound(entity: "member", id: code.rawValue) }
+        return member
     }
 
     func list() async throws -> [Member] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT code, kind, name FROM member ORDER BY code").map(Self.member)
         }
     }
@@ -32,7 +33,7 @@ struct MemberSQLiteRepository: MemberRepository {
     func existing(_ codes: [MemberCode]) async throws -> Set<MemberCode> {
         guard !codes.isEmpty else { return [] }
         let raw = codes.map(\.rawValue)
-        let found = try await writer.read { db in
+        let found = try await read { db in
             try String.fetchAll(db, SQLRequest(literal: "SELECT code FROM member WHERE code IN \(raw)"))
         }
         return Set(found.compactMap(MemberCode.init))

@@ -16,6 +16,10 @@ public import GRDB
 public struct SQLiteDatabase: Sendable {
     /// The GRDB writer: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     let writer: any DatabaseWriter
+    /// Keeps concurrent reads within the reader pool (see ``ReadAdmission``).
+    let admission: ReadAdmission
+    /// Commits concurrent searches' log entries together (see ``GroupCommit``).
+    let searchLog: GroupCommit<SearchSQLiteRepository.LoggedSearch>
 
     /// Opens (and creates if need be) the database file at `path`. Does not migrate.
     /// - Throws: `StorageError` when the file cannot be opened as a database.
@@ -23,10 +27,14 @@ public struct SQLiteDatabase: Sendable {
         let pool = try StorageError.translating { try DatabasePool(path: path, configuration: Self.configuration()) }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.writer = pool
+        self.admission = ReadAdmission(permits: pool.configuration.maximumReaderCount)
+        self.searchLog = GroupCommit(writer: pool, apply: SearchSQLiteRepository.LoggedSearch.insert)
     }
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
+        self.admission = ReadAdmission(permits: writer.configuration.maximumReaderCount)
+        self.searchLog = GroupCommit(writer: writer, apply: SearchSQLiteRepository.LoggedSearch.insert)
     }
 
     /// A private database in memory, for tests.
@@ -72,11 +80,13 @@ public struct SQLiteDatabase: Sendable {
     /// The repositories over this database.
     public var repositories: Repositories {
         Repositories(
-            members: MemberSQLiteRepository(writer: writer),
-            users: UserSQLiteRepository(writer: writer),
-            records: WeaponRecordSQLiteRepository(writer: writer),
-            searches: SearchSQLiteRepository(writer: writer),
-            checkHealth: { [writer] in _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
+            members: MemberSQLiteRepository(writer: writer, admission: admission),
+            users: UserSQLiteRepository(writer: writer, admission: admission),
+            records: WeaponRecordSQLiteRepository(writer: writer, admission: admission),
+            searches: SearchSQLiteRepository(writer: writer, admission: admission, searchLog: searchLog),
+            checkHealth: { [writer, admission] in
+                _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
+            }
         )
     }
 }

@@ -3,58 +3,80 @@ import Foundation
 import GRDB
 
 /// ``SearchRepository`` on SQLite.
-struct SearchSQLiteRepository: SearchRepository {
+struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
     let writer: any DatabaseWriter
+    let admission: ReadAdmission
+    /// Shared by every copy of this repository over one database.
+    let searchLog: GroupCommit<LoggedSearch>
 
-    func entries(after: WeaponRecord.ID?, limit: Int) async throws -> [SearchEntry] {
-        try await writer.read { db in
-            let rows = try Row.fetchAll(
+    /// Pages by rowid: the table's own order, read sequentially. Records get their rowids as they are inserted,
+    /// with IDs generated just before, so this is ID order in practice (the index does not depend on it).
+    func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?) {
+        let start = position.flatMap { Int64($0) } ?? 0
+        return try await read { db in
+            var entries: [SearchEntry] = []
+            entries.reserveCapacity(limit)
+            var listed: [Int: String] = [:]
+            var lastRowID = start
+            let statement = try FastStatement(
                 db,
                 sql: """
-                    SELECT id, owner_code, sharing_mode, category, make, model, calibre, country_of_manufacture,
+                    SELECT rowid, id, owner_code, sharing_mode, category, make, model, calibre, country_of_manufacture,
                         serial_number, markings
-                    FROM weapon_record WHERE id > ? ORDER BY id LIMIT ?
-                    """,
-                arguments: [after?.description ?? "", limit]
+                    FROM weapon_record WHERE rowid > ? ORDER BY rowid LIMIT ?
+                    """
             )
-            let listed = rows.filter { $0[2] == "members" }.map { $0[0] as String }
-            var shares: [String: [MemberCode]] = [:]
+            let decoder = JSONDecoder()
+            try statement.run(
+                { binder in
+                    binder.int(Int(start))
+                    binder.int(limit)
+                },
+                row: { row in
+                    lastRowID = Int64(row.int(0))
+                    let id = row.text(1) ?? ""
+                    guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row.text(2) ?? ""),
+                        let category = WeaponCategory(rawValue: row.text(4) ?? ""), let make = row.text(5)
+                    else { throw StorageError("weapon_record row \(id) is malformed") }
+                    let sharing: Sharing
+                    switch row.text(3) {
+                    case "all": sharing = .all
+                    case "owner": sharing = .owner
+                    default:
+                        sharing = .members([])
+                        listed[entries.count] = id
+                    }
+                    let markingsJSON = row.text(10) ?? "[]"
+                    let markings =
+                        try [Marking].texts(inJSON: markingsJSON)
+                        ?? decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
+                    entries.append(
+                        SearchEntry(
+                            id: recordID,
+                            owner: owner,
+                            sharing: sharing,
+                            category: category,
+                            make: make,
+                            model: row.text(6),
+                            calibre: row.text(7),
+                            countryOfManufacture: row.text(8),
+                            serial: row.text(9),
+                            markings: markings
+                        )
+                    )
+                }
+            )
             if !listed.isEmpty {
+                var shares: [String: [MemberCode]] = [:]
                 let request = SQLRequest<Row>(
-                    literal: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN \(listed) ORDER BY member_code"
+                    literal: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN \(Array(listed.values)) ORDER BY member_code"
                 )
                 for row in try Row.fetchAll(db, request) {
                     if let code = MemberCode(row[1]) { shares[row[0], default: []].append(code) }
                 }
+                for (index, id) in listed { entries[index].sharing = .members(shares[id] ?? []) }
             }
-            let decoder = JSONDecoder()
-            return try rows.map { row in
-                let id: String = row[0]
-                guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row[1]), let category = WeaponCategory(rawValue: row[3])
-                else { throw StorageError("weapon_record row \(id) is malformed") }
-                let sharing: Sharing =
-                    switch row[2] as String {
-                    case "all": .all
-                    case "owner": .owner
-                    default: .members(shares[id] ?? [])
-                    }
-                let markingsJSON: String = row[9]
-                let markings =
-                    try [Marking].texts(inJSON: markingsJSON)
-                    ?? decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
-                return SearchEntry(
-                    id: recordID,
-                    owner: owner,
-                    sharing: sharing,
-                    category: category,
-                    make: row[4],
-                    model: row[5],
-                    calibre: row[6],
-                    countryOfManufacture: row[7],
-                    serial: row[8],
-                    markings: markings
-                )
-            }
+            return (entries, entries.count == limit ? String(lastRowID) : nil)
         }
     }
 
@@ -65,15 +87,25 @@ struct SearchSQLiteRepository: SearchRepository {
 
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {
         guard !ids.isEmpty else { return [] }
-        return try await writer.read { db in
+        return try await read { db in
             let request = SQLRequest<Row>(literal: "SELECT * FROM weapon_record WHERE id IN \(ids.map(\.description))")
             return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(db, request))
         }
     }
 
     func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {
-        let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
-        try await writer.translatedWrite(conflict: "search \(search.id) is already logged") { db in
+        try await searchLog.write(LoggedSearch(search: search, notices: notices))
+    }
+
+    /// A search with its notices: one item of the search log's group commit.
+    struct LoggedSearch: Sendable {
+        var search: SearchLogEntry
+        var notices: [HitNotice]
+
+        /// Inserts the search and its notices.
+        static func insert(_ db: Database, _ logged: LoggedSearch) throws {
+            let search = logged.search
+            let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
             try db.execute(
                 sql: """
                     INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
@@ -84,7 +116,7 @@ struct SearchSQLiteRepository: SearchRepository {
                     search.channel.rawValue, request, search.candidateCount,
                 ]
             )
-            for notice in notices {
+            for notice in logged.notices {
                 try db.execute(
                     sql: """
                         INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance)
@@ -112,25 +144,26 @@ struct SearchSQLiteRepository: SearchRepository {
         }
         sql += " ORDER BY n.id DESC LIMIT \(limit + 1)"
         let request = SQLRequest<Row>(literal: sql)
-        let rows = try await writer.read { db in try Row.fetchAll(db, request) }
-        let decoder = JSONDecoder.snakeCase
-        var notices = try rows.map { row in
-            guard let id = HitNotice.ID(row[0]), let recipient = MemberCode(row[1]), let recordID = WeaponRecord.ID(row[2]),
-                let searchID = SearchLogEntry.ID(row[3]), let source = IndexMatch.Source(rawValue: row[4]),
-                let searcher = MemberCode(row[6])
-            else { throw StorageError("hit_notice row is malformed") }
-            return HitNotice(
-                id: id,
-                recipient: recipient,
-                recordID: recordID,
-                searchID: searchID,
-                searcherMember: searcher,
-                searcherUserID: (row[7] as String?).flatMap(User.ID.init),
-                searchedAt: row[8],
-                request: try decoder.decode(SearchRequest.self, from: Data((row[9] as String).utf8)),
-                source: source,
-                distance: row[5]
-            )
+        var notices = try await read { db in
+            let decoder = JSONDecoder.snakeCase
+            return try Row.fetchAll(db, request).map { row in
+                guard let id = HitNotice.ID(row[0]), let recipient = MemberCode(row[1]), let recordID = WeaponRecord.ID(row[2]),
+                    let searchID = SearchLogEntry.ID(row[3]), let source = IndexMatch.Source(rawValue: row[4]),
+                    let searcher = MemberCode(row[6])
+                else { throw StorageError("hit_notice row is malformed") }
+                return HitNotice(
+                    id: id,
+                    recipient: recipient,
+                    recordID: recordID,
+                    searchID: searchID,
+                    searcherMember: searcher,
+                    searcherUserID: (row[7] as String?).flatMap(User.ID.init),
+                    searchedAt: row[8],
+                    request: try decoder.decode(SearchRequest.self, from: Data((row[9] as String).utf8)),
+                    source: source,
+                    distance: row[5]
+                )
+            }
         }
         var next: String?
         if notices.count > limit {
@@ -141,7 +174,7 @@ struct SearchSQLiteRepository: SearchRepository {
     }
 
     func searchCount(member: MemberCode) async throws -> Int {
-        try await writer.read { db in
+        try await read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM search_log WHERE member_code = ?", arguments: [member.rawValue]) ?? 0
         }
     }

@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 
 /// ``UserRepository`` on SQLite; token secrets are stored as SHA-256 hashes only.
-struct UserSQLiteRepository: UserRepository {
+struct UserSQLiteRepository: UserRepository, SQLiteRepository {
     let writer: any DatabaseWriter
+    let admission: ReadAdmission
 
     func create(_ user: User) async throws {
         try await writer.translatedWrite(conflict: "user \(user.id) exists") { db in
@@ -19,15 +20,15 @@ struct UserSQLiteRepository: UserRepository {
     }
 
     func get(_ id: User.ID) async throws -> User {
-        let row = try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id.description])
+        let user = try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id.description]).map(Self.user)
         }
-        guard let row else { throw DomainError.notFound(entity: "user", id: id.description) }
-        return try Self.user(row)
+        guard let user else { throw DomainError.notFound(entity: "user", id: id.description) }
+        return user
     }
 
     func list(member: MemberCode) async throws -> [User] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM app_user WHERE member_code = ? ORDER BY id", arguments: [member.rawValue])
                 .map(Self.user)
         }
@@ -51,8 +52,8 @@ struct UserSQLiteRepository: UserRepository {
     func authenticate(token: String, at now: Date) async throws -> User {
         guard token.hasPrefix(TokenSecrets.prefix), token.utf8.count < 100 else { throw DomainError.unauthenticated }
         let hash = TokenSecrets.hash(token)
-        let row = try await writer.read { db in
-            try Row.fetchOne(
+        let found = try await read { db -> (user: User, expiresAt: Date?)? in
+            let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT u.*, t.expires_at AS token_expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
@@ -60,10 +61,11 @@ struct UserSQLiteRepository: UserRepository {
                     """,
                 arguments: [hash]
             )
+            return try row.map { (try Self.user($0), $0["token_expires_at"] as Date?) }
         }
-        guard let row else { throw DomainError.unauthenticated }
-        if let expiresAt = row["token_expires_at"] as Date?, expiresAt <= now { throw DomainError.unauthenticated }
-        return try Self.user(row)
+        guard let found else { throw DomainError.unauthenticated }
+        if let expiresAt = found.expiresAt, expiresAt <= now { throw DomainError.unauthenticated }
+        return found.user
     }
 
     static func user(_ row: Row) throws -> User {

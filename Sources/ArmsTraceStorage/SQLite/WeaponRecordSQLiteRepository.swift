@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 
 /// ``WeaponRecordRepository`` on SQLite.
-struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
+struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
     let writer: any DatabaseWriter
+    let admission: ReadAdmission
 
     func create(_ details: WeaponRecord.Details, by actor: Actor) async throws -> WeaponRecord {
         try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
@@ -39,7 +40,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
     }
 
     func get(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> WeaponRecord {
-        let record = try await writer.read { db in try Self.fetch(db, id: id) }
+        let record = try await read { db in try Self.fetch(db, id: id) }
         guard let record, record.isVisible(to: viewer) else { throw DomainError.notFound(entity: "record", id: id.description) }
         return record
     }
@@ -61,7 +62,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
         if let owner = query.owner { sql += " AND r.owner_code = \(owner.rawValue)" }
         sql += " ORDER BY r.id DESC LIMIT \(query.limit + 1)"
         let finalSQL = sql
-        var records = try await writer.read { db in try Self.records(db, rows: Row.fetchAll(db, SQLRequest(literal: finalSQL))) }
+        var records = try await read { db in try Self.records(db, rows: Row.fetchAll(db, SQLRequest(literal: finalSQL))) }
         var next: String?
         if records.count > query.limit {
             records.removeLast()
@@ -72,7 +73,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
 
     func history(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> [RecordHistoryEntry] {
         // The visibility check, the current details and the history come from one snapshot of the database.
-        let (record, rows) = try await writer.read { db in
+        try await read { db in
             guard let record = try Self.fetch(db, id: id), record.isVisible(to: viewer) else {
                 throw DomainError.notFound(entity: "record", id: id.description)
             }
@@ -81,36 +82,35 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository {
                 sql: "SELECT * FROM weapon_record_history WHERE record_id = ? ORDER BY version",
                 arguments: [id.description]
             )
-            return (record, rows)
-        }
-        // Each entry holds the details before its change; the details after it are the next entry's "before", or,
-        // for the last entry, the record as it is now.
-        let decoder = JSONDecoder()
-        func object(_ json: String) throws -> [String: JSONValue] {
-            try decoder.decode([String: JSONValue].self, from: Data(json.utf8))
-        }
-        let current = try object(record.details.snapshotJSON())
-        var before: [String: JSONValue]? = nil
-        return try rows.enumerated().map { index, row in
-            let after = index + 1 < rows.count ? try object(rows[index + 1]["previous_details"] as String) : current
-            defer { before = after }
-            guard let action = RecordHistoryEntry.Action(rawValue: row["action"]), let member = MemberCode(row["member_code"]),
-                let channel = Actor.Channel(rawValue: row["channel"])
-            else { throw StorageError("weapon_record_history row is malformed") }
-            return RecordHistoryEntry(
-                version: row["version"],
-                action: action,
-                recordedAt: row["recorded_at"],
-                userID: (row["user_id"] as String?).flatMap(User.ID.init),
-                member: member,
-                channel: channel,
-                changes: RecordHistoryEntry.changes(from: before, to: after)
-            )
+            // Each entry holds the details before its change; the details after it are the next entry's "before", or,
+            // for the last entry, the record as it is now.
+            let decoder = JSONDecoder()
+            func object(_ json: String) throws -> [String: JSONValue] {
+                try decoder.decode([String: JSONValue].self, from: Data(json.utf8))
+            }
+            let current = try object(record.details.snapshotJSON())
+            var before: [String: JSONValue]? = nil
+            return try rows.enumerated().map { index, row in
+                let after = index + 1 < rows.count ? try object(rows[index + 1]["previous_details"] as String) : current
+                defer { before = after }
+                guard let action = RecordHistoryEntry.Action(rawValue: row["action"]), let member = MemberCode(row["member_code"]),
+                    let channel = Actor.Channel(rawValue: row["channel"])
+                else { throw StorageError("weapon_record_history row is malformed") }
+                return RecordHistoryEntry(
+                    version: row["version"],
+                    action: action,
+                    recordedAt: row["recorded_at"],
+                    userID: (row["user_id"] as String?).flatMap(User.ID.init),
+                    member: member,
+                    channel: channel,
+                    changes: RecordHistoryEntry.changes(from: before, to: after)
+                )
+            }
         }
     }
 
     func count(owner: MemberCode?) async throws -> Int {
-        try await writer.read { db in
+        try await read { db in
             if let owner {
                 return try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record WHERE owner_code = ?", arguments: [owner.rawValue]) ?? 0
             }

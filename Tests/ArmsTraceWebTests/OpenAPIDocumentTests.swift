@@ -145,6 +145,9 @@ import Yams
             try Self.expectConforms(result, to: "SearchResult", in: document)
             let candidate = try #require((result["candidates"] as? [[String: Any]])?.first)
             try Self.expectConforms(candidate, to: "SearchCandidate", in: document)
+            let summary = try #require(candidate["record"] as? [String: Any])
+            try Self.expectConforms(summary, to: "RecordSummary", in: document)
+            #expect(Set(summary.keys) == (try Self.schema(document, "RecordSummary")).properties, "a full record's summary shows every field")
             for difference in candidate["differences"] as? [[String: Any]] ?? [] {
                 try Self.expectConforms(difference, to: "SerialDifference", in: document)
             }

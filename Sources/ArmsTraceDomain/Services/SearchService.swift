@@ -110,7 +110,8 @@ public struct SearchResult: Sendable, Equatable, Encodable {
     }
 }
 
-/// A record that matched a search, with why.
+/// A record that matched a search, with why. Encoded with the record's identifying fields only
+/// (``RecordSummary``): the whole record is one `GET /api/v1/records/{id}` away.
 public struct SearchCandidate: Sendable, Equatable, Encodable {
     public var record: WeaponRecord
     public var source: IndexMatch.Source
@@ -122,6 +123,19 @@ public struct SearchCandidate: Sendable, Equatable, Encodable {
     public var marking: Marking?
     public var agreements: [String]
     public var disagreements: [String]
+
+    enum CodingKeys: String, CodingKey { case record, source, distance, differences, marking, agreements, disagreements }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(RecordSummary(record), forKey: .record)
+        try container.encode(source, forKey: .source)
+        try container.encode(distance, forKey: .distance)
+        try container.encode(differences, forKey: .differences)
+        try container.encodeIfPresent(marking, forKey: .marking)
+        try container.encode(agreements, forKey: .agreements)
+        try container.encode(disagreements, forKey: .disagreements)
+    }
 
     /// Explains an index match against the stored record; `nil` when the record no longer matches.
     init?(_ match: IndexMatch, record: WeaponRecord, query: SerialQuery) {
@@ -151,5 +165,39 @@ public struct SearchCandidate: Sendable, Equatable, Encodable {
             self.distance = Double(units) / Double(SerialDistance.editCost)
             self.differences = SerialDistance.differences(query: query.serial, stored: token)
         }
+    }
+}
+
+/// What a search answer shows of a candidate record: what identifies the weapon, and where and how it was reported.
+public struct RecordSummary: Sendable, Equatable, Encodable {
+    public var id: WeaponRecord.ID
+    public var owner: MemberCode
+    public var externalRef: String
+    public var category: WeaponCategory
+    public var make: String
+    public var model: String?
+    public var calibre: String?
+    public var serialNumber: String?
+    public var serialObliterated: SerialObliteration
+    public var countryOfManufacture: String?
+    public var status: RecordStatus
+    public var eventDate: CalendarDate?
+    public var eventCountry: String?
+
+    public init(_ record: WeaponRecord) {
+        let details = record.details
+        self.id = record.id
+        self.owner = record.owner
+        self.externalRef = details.externalRef
+        self.category = details.category
+        self.make = details.make
+        self.model = details.model
+        self.calibre = details.calibre
+        self.serialNumber = details.serialNumber
+        self.serialObliterated = details.serialObliterated
+        self.countryOfManufacture = details.countryOfManufacture
+        self.status = details.status
+        self.eventDate = details.event.date
+        self.eventCountry = details.event.country
     }
 }

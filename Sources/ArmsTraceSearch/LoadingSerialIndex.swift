@@ -13,7 +13,7 @@ import Synchronization
 public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
     private enum State {
         case loading(loaded: Int, pending: [SearchEntry])
-        case ready(SerialIndex)
+        case ready(SerialIndex, position: String?)
         case failed(String)
     }
 
@@ -26,14 +26,14 @@ public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
     @discardableResult
     public func load(from repository: any SearchRepository) async throws -> SerialIndex {
         do {
-            let index = try await SerialIndex.load(from: repository) { loaded in
+            let (index, position) = try await SerialIndex.load(from: repository) { loaded in
                 self.state.withLock { state in
                     if case .loading(_, let pending) = state { state = .loading(loaded: loaded, pending: pending) }
                 }
             }
             state.withLock { state in
                 if case .loading(_, let pending) = state { for entry in pending { index.upsert(entry) } }
-                state = .ready(index)
+                state = .ready(index, position: position)
             }
             return index
         } catch {
@@ -45,15 +45,29 @@ public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
     /// The loaded index, or `nil` while it loads.
     public var index: SerialIndex? {
         state.withLock { state in
-            if case .ready(let index) = state { return index }
+            if case .ready(let index, _) = state { return index }
             return nil
+        }
+    }
+
+    /// Adds what the store gained since the load or the last catch-up (records another process wrote); does nothing
+    /// before the load is done.
+    public func catchUp(from repository: any SearchRepository) async throws {
+        let ready: (SerialIndex, String?)? = state.withLock { state in
+            if case .ready(let index, let position) = state { return (index, position) }
+            return nil
+        }
+        guard let (index, position) = ready else { return }
+        let newPosition = try await index.catchUp(from: repository, after: position)
+        state.withLock { state in
+            if case .ready(let current, _) = state, current === index { state = .ready(index, position: newPosition) }
         }
     }
 
     public func search(_ query: SerialQuery, viewer: MemberCode) throws -> IndexAnswer {
         let current: SerialIndex = try state.withLock { state in
             switch state {
-            case .ready(let index): return index
+            case .ready(let index, _): return index
             case .loading(let loaded, _):
                 throw DomainError.unavailable("the search index is loading (\(loaded) records so far); try again shortly")
             case .failed:
@@ -66,7 +80,7 @@ public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
     public func upsert(_ entry: SearchEntry) {
         let current: SerialIndex? = state.withLock { state in
             switch state {
-            case .ready(let index): return index
+            case .ready(let index, _): return index
             case .loading(let loaded, var pending):
                 pending.append(entry)
                 state = .loading(loaded: loaded, pending: pending)

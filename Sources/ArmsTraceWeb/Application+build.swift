@@ -22,6 +22,9 @@ public struct AppConfiguration: Sendable {
     /// Whether the server starts answering before the search index is loaded (searches answer 503 until it is).
     /// Default `false`: `buildApplication` returns once the index is ready.
     public var loadsSearchIndexInBackground: Bool
+    /// How often the search index picks up records that other processes added to the database (`armstrace
+    /// import` while the server runs); `nil` never. Default 5 seconds.
+    public var searchIndexCatchUpInterval: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -29,7 +32,8 @@ public struct AppConfiguration: Sendable {
         databasePath: String = "armstrace.sqlite",
         migrate: Bool = true,
         logLevel: Logger.Level = .info,
-        loadsSearchIndexInBackground: Bool = false
+        loadsSearchIndexInBackground: Bool = false,
+        searchIndexCatchUpInterval: Duration? = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -37,6 +41,7 @@ public struct AppConfiguration: Sendable {
         self.migrate = migrate
         self.logLevel = logLevel
         self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
+        self.searchIndexCatchUpInterval = searchIndexCatchUpInterval
     }
 }
 
@@ -88,6 +93,17 @@ public func buildApplication(
         }
     } else {
         try await load()
+    }
+    if let interval = configuration.searchIndexCatchUpInterval {
+        // Records that another process (a bulk import) adds to the database become searchable within the interval.
+        Task {
+            while true {
+                try? await Task.sleep(for: interval)
+                do { try await index.catchUp(from: repositories.searches) } catch {
+                    logger.error("the search index could not catch up", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            }
+        }
     }
     let router = try await buildRouter(repositories: repositories, searchIndex: index)
     return Application(

@@ -173,7 +173,7 @@ import Testing
 @Suite struct LoadingSerialIndexTests {
     /// A store that hands out entries in pages and waits, before the first, until it is let go.
     actor PagedStore: SearchRepository {
-        let stored: [SearchEntry]
+        var stored: [SearchEntry]
         private var gate: CheckedContinuation<Void, Never>?
         private var open = false
 
@@ -185,11 +185,13 @@ import Testing
             gate = nil
         }
 
-        func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?) {
+        func append(_ entry: SearchEntry) { stored.append(entry) }
+
+        func entries(after position: String?, limit: Int) async throws -> SearchEntryPage {
             if !open { await withCheckedContinuation { gate = $0 } }
             let start = position.flatMap { Int($0) } ?? 0
             let end = min(stored.count, start + limit)
-            return (Array(stored[start..<end]), end < stored.count ? String(end) : nil)
+            return SearchEntryPage(entries: Array(stored[start..<end]), position: String(end), isLast: end == stored.count)
         }
 
         func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
@@ -213,5 +215,12 @@ import Testing
         try await load.value
         #expect(try index.search(query, viewer: viewer).matches.map(\.recordID) == [added.id])
         #expect(index.index?.statistics.records == entries.count + 1)
+
+        // Another process adds a record to the store: the next catch-up makes it searchable.
+        let imported = SearchEntry(id: .generate(), owner: viewer, sharing: .all, category: .rifleCarbine, make: "FN Herstal", serial: "QZ0000018")
+        await store.append(imported)
+        #expect(try index.search(query, viewer: viewer).total == 1)
+        try await index.catchUp(from: store)
+        #expect(Set(try index.search(query, viewer: viewer).matches.map(\.recordID)) == [added.id, imported.id])
     }
 }

@@ -61,7 +61,7 @@ extension ArmsTraceCommand {
             } catch DomainError.notFound {
                 throw ValidationError("member \(searcher) does not exist")
             }
-            let index = try await SerialIndex.load(from: repositories.searches)
+            let index = try await SerialIndex.load(from: repositories.searches).index
             let request = SearchRequest(
                 serial: serial,
                 make: make,

@@ -1,9 +1,9 @@
 /// Stores what searches leave behind (the search log and hit notices) and feeds the search index.
 public protocol SearchRepository: Sendable {
     /// Up to `limit` records' index entries in the store's own order (the cheapest to read), starting after the
-    /// position `after` (`nil` for the start); with the position to continue from, `nil` after the last page. How an
-    /// index is loaded.
-    func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?)
+    /// position `after` (`nil` for the start). How an index is loaded, and how it later picks up records that other
+    /// processes (a bulk import) added: from the last page's position.
+    func entries(after position: String?, limit: Int) async throws -> SearchEntryPage
 
     /// The records with these IDs that exist, in no particular order.
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord]
@@ -17,4 +17,19 @@ public protocol SearchRepository: Sendable {
 
     /// How many searches the log holds for `member`.
     func searchCount(member: MemberCode) async throws -> Int
+}
+
+/// One page of ``SearchRepository/entries(after:limit:)``.
+public struct SearchEntryPage: Sendable {
+    public var entries: [SearchEntry]
+    /// Where this page ends: pass it as `after` for the next page, or later for what was added since.
+    public var position: String?
+    /// Whether the store had nothing after this page when it was read.
+    public var isLast: Bool
+
+    public init(entries: [SearchEntry], position: String?, isLast: Bool) {
+        self.entries = entries
+        self.position = position
+        self.isLast = isLast
+    }
 }

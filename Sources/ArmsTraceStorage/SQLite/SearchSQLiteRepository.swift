@@ -11,7 +11,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
 
     /// Pages by rowid: the table's own order, read sequentially. Records get their rowids as they are inserted,
     /// with IDs generated just before, so this is ID order in practice (the index does not depend on it).
-    func entries(after position: String?, limit: Int) async throws -> (entries: [SearchEntry], next: String?) {
+    func entries(after position: String?, limit: Int) async throws -> SearchEntryPage {
         let start = position.flatMap { Int64($0) } ?? 0
         return try await read { db in
             var entries: [SearchEntry] = []
@@ -76,7 +76,11 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                 }
                 for (index, id) in listed { entries[index].sharing = .members(shares[id] ?? []) }
             }
-            return (entries, entries.count == limit ? String(lastRowID) : nil)
+            return SearchEntryPage(
+                entries: entries,
+                position: entries.isEmpty ? position : String(lastRowID),
+                isLast: entries.count < limit
+            )
         }
     }
 

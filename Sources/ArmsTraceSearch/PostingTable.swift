@@ -33,8 +33,6 @@ struct PostingTable: Sendable {
         self.entries = entries
     }
 
-    static let empty = PostingTable(hashes: [], slots: [])
-
     /// Calls `body` with each slot stored under any of `hashes`.
     ///
     /// The lookups run in three passes without data-dependent branches in the first two (bucket bounds, then one

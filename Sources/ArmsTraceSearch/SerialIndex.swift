@@ -4,11 +4,11 @@ public import ArmsTraceDomain
 ///
 /// **How a fuzzy search finds every candidate.** Serials are compared as class codes (confusables folded, see
 /// ``SerialNormalizer``), where two edits of ``SerialDistance`` stay at most two edits. Each record is filed under the
-/// hash of its folded serial and of each string one deletion away (about ten entries). A search probes the deletion
-/// variants of every string one edit away from the folded query (about five thousand hashes, each a directory word
-/// and one cache line): any serial within two edits shares one of them (see `SerialHasher.forEachProbe`). Every slot
-/// found is then checked with the exact ``SerialMatcher`` distance, so the answer is exact: no candidate missed,
-/// none invented.
+/// hash of its folded serial and of each string one deletion away (about ten entries). A search probes about 1,500
+/// hashes of strings derived from the folded query (each a directory word and one cache line), chosen so that any
+/// serial within two edits is filed under one of them (the derivation is at `SerialHasher.probes`). Every slot found
+/// is then checked with the exact ``SerialMatcher`` distance, so the answer is exact: no candidate missed, none
+/// invented.
 ///
 /// **Patterns** (`?`, `*`) use two sorted orders of the folded serials, forwards and backwards: the literal prefix or
 /// suffix of the pattern, whichever selects fewer records, bounds the records to check.
@@ -17,7 +17,7 @@ public import ArmsTraceDomain
 /// folded hash and matched exactly.
 ///
 /// **Changes** go to delta tables that searches probe as well; a record's older version is marked replaced. The whole
-/// index is rebuilt at start-up from the database.
+/// index is rebuilt from the database at start-up (see ``LoadingSerialIndex``).
 ///
 /// **Concurrency**: searches hold a shared lock and run in parallel; ``upsert(_:)`` holds the exclusive lock for
 /// microseconds.

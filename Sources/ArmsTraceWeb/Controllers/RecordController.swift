@@ -18,29 +18,16 @@ struct RecordController {
         group.get(":id/history", use: history)
     }
 
-    /// A page of records: `{"records": [...], "next_cursor": "..."}`.
-    struct Page: ResponseEncodable {
-        var records: [WeaponRecord]
-        var nextCursor: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(records, forKey: .records)
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-        enum CodingKeys: String, CodingKey { case records, nextCursor }
-    }
-
     /// A record's history: `{"record_id": ..., "entries": [...]}`.
     struct History: ResponseEncodable {
         var recordId: WeaponRecord.ID
         var entries: [RecordHistoryEntry]
     }
 
-    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Page {
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<WeaponRecord> {
         let query = try Self.query(request)
         let page = try await service.list(query, by: context.actor)
-        return Page(records: page.records, nextCursor: page.nextCursor)
+        return CursorPage(itemsKey: "records", items: page.records, nextCursor: page.nextCursor)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -12,26 +12,13 @@ struct SearchController {
         group.get("notifications", use: notifications)
     }
 
-    /// `{"notifications": [...], "next_cursor": "..."}`.
-    struct NoticePage: ResponseEncodable {
-        var notifications: [HitNotice]
-        var nextCursor: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(notifications, forKey: .notifications)
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-        enum CodingKeys: String, CodingKey { case notifications, nextCursor }
-    }
-
     @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let input = try await request.decodeJSON(as: SearchRequest.self, context: context)
         let result = try await service.search(input, by: context.actor)
         return try context.responseEncoder.encode(result, from: request, context: context)
     }
 
-    @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> NoticePage {
+    @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<HitNotice> {
         let parameters = request.uri.queryParameters
         var limit = RecordQuery.defaultLimit
         if let text = parameters.get("limit"), !text.isEmpty {
@@ -42,6 +29,6 @@ struct SearchController {
         }
         let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
         let page = try await service.notices(limit: limit, cursor: cursor, by: context.actor)
-        return NoticePage(notifications: page.notices, nextCursor: page.nextCursor)
+        return CursorPage(itemsKey: "notifications", items: page.notices, nextCursor: page.nextCursor)
     }
 }

@@ -186,7 +186,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     var markingSlots = Set<UInt32>()
                     markingTable.forEachSlot(markingHash) { markingSlots.insert($0) }
                     markingDelta.forEachSlot(markingHash) { markingSlots.insert($0) }
-                    let serialSlots = Set(found.map(\.slot))
+                    let serialSlots = markingSlots.isEmpty ? [] : Set(found.map(\.slot))
                     for slot in markingSlots where !serialSlots.contains(slot) && store.isVisible(slot, to: viewerNumber) {
                         found.append(Found(slot: slot, distance: 0, source: .marking))
                     }
@@ -225,10 +225,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         var ranked = found
         for i in ranked.indices { ranked[i].score = ranked[i].distance + store.agreementScore(ranked[i].slot, with: comparable) }
         // Best score first; among equals, the record indexed last (the newest) first.
-        let best =
-            ranked.count <= query.limit
-            ? ranked.sorted { ($0.score, ~$0.slot) < ($1.score, ~$1.slot) }
-            : Array(ranked.sorted { ($0.score, ~$0.slot) < ($1.score, ~$1.slot) }.prefix(query.limit))
+        let best = ranked.sorted { ($0.score, ~$0.slot) < ($1.score, ~$1.slot) }.prefix(query.limit)
         let matches = best.map { found in
             let (agreements, disagreements) = store.comparison(found.slot, with: comparable)
             return IndexMatch(

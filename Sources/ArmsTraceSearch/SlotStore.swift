@@ -108,13 +108,12 @@ struct SlotStore: Sendable {
         }
     }
 
-    /// The query's fields the slot agrees and disagrees with, by API name.
-    func comparison(_ slot: UInt32, with query: ComparableQuery) -> (agreements: [String], disagreements: [String]) {
-        var agreements: [String] = []
-        var disagreements: [String] = []
-        func compare<T: Equatable>(_ name: String, _ wanted: T??, _ stored: T, none: T) {
+    /// Calls `visit` with each field the query gives and the slot holds, by API name, and whether they agree.
+    @inline(__always)
+    private func compareFields(_ slot: UInt32, with query: ComparableQuery, _ visit: (String, Bool) -> Void) {
+        @inline(__always) func compare<T: Equatable>(_ name: String, _ wanted: T??, _ stored: T, none: T) {
             guard let wanted, stored != none else { return }
-            if wanted == stored { agreements.append(name) } else { disagreements.append(name) }
+            visit(name, wanted == stored)
         }
         let i = Int(slot)
         compare("make", query.make, make[i], none: 0)
@@ -122,6 +121,15 @@ struct SlotStore: Sendable {
         compare("calibre", query.calibre, calibre[i], none: 0)
         compare("category", query.category, category[i], none: 0)
         compare("country_of_manufacture", query.country, country[i], none: 0)
+    }
+
+    /// The query's fields the slot agrees and disagrees with, by API name.
+    func comparison(_ slot: UInt32, with query: ComparableQuery) -> (agreements: [String], disagreements: [String]) {
+        var agreements: [String] = []
+        var disagreements: [String] = []
+        compareFields(slot, with: query) { name, agrees in
+            if agrees { agreements.append(name) } else { disagreements.append(name) }
+        }
         return (agreements, disagreements)
     }
 
@@ -131,16 +139,9 @@ struct SlotStore: Sendable {
         guard query.hasAttributes else { return 0 }
         var agreements = 0
         var disagreements = 0
-        @inline(__always) func compare<T: Equatable>(_ wanted: T??, _ stored: T, none: T) {
-            guard let wanted, stored != none else { return }
-            if wanted == stored { agreements += 1 } else { disagreements += 1 }
+        compareFields(slot, with: query) { _, agrees in
+            if agrees { agreements += 1 } else { disagreements += 1 }
         }
-        let i = Int(slot)
-        compare(query.make, make[i], none: 0)
-        compare(query.model, model[i], none: 0)
-        compare(query.calibre, calibre[i], none: 0)
-        compare(query.category, category[i], none: 0)
-        compare(query.country, country[i], none: 0)
         return SearchRanking.score(distance: 0, agreements: agreements, disagreements: disagreements)
     }
 

@@ -19,6 +19,14 @@ public struct RecordQuery: Sendable, Equatable {
     public static let defaultLimit = 50
     public static let maximumLimit = 500
 
+    /// Checks a page size against ``maximumLimit``: the rule for every list of the API.
+    /// - Throws: `DomainError.invalid` for a limit out of range.
+    public static func checkLimit(_ limit: Int) throws {
+        guard (1...maximumLimit).contains(limit) else {
+            throw DomainError.invalid(field: "limit", "must be from 1 to \(maximumLimit), got \(limit)")
+        }
+    }
+
     public init(
         status: RecordStatus? = nil,
         category: WeaponCategory? = nil,

@@ -50,9 +50,7 @@ public struct RecordService: Sendable {
     /// A page of records the actor's member may see.
     /// - Throws: `.invalid` for a limit out of range.
     public func list(_ query: RecordQuery, by actor: Actor) async throws -> RecordPage {
-        guard (1...RecordQuery.maximumLimit).contains(query.limit) else {
-            throw DomainError.invalid(field: "limit", "must be from 1 to \(RecordQuery.maximumLimit), got \(query.limit)")
-        }
+        try RecordQuery.checkLimit(query.limit)
         return try await repositories.records.list(query, viewer: actor.member)
     }
 

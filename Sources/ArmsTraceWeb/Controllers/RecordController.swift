@@ -91,6 +91,7 @@ struct RecordController {
             guard let parsed = transform(text) else { throw APIError.badParameter(name, "'\(text)' is not \(expected)") }
             return parsed
         }
+        let (limit, cursor) = try request.pageParameters()
         let statuses = RecordStatus.allCases.map(\.rawValue).joined(separator: ", ")
         let categories = WeaponCategory.allCases.map(\.rawValue).joined(separator: ", ")
         return RecordQuery(
@@ -101,10 +102,8 @@ struct RecordController {
             eventFrom: try parse("event_from", "a date as YYYY-MM-DD") { CalendarDate($0) },
             eventTo: try parse("event_to", "a date as YYYY-MM-DD") { CalendarDate($0) },
             owner: try parse("owner", "a member code") { MemberCode($0.uppercased()) },
-            limit: try parse("limit", "a whole number from 1 to \(RecordQuery.maximumLimit)") { text in
-                Int(text).flatMap { (1...RecordQuery.maximumLimit).contains($0) ? $0 : nil }
-            } ?? RecordQuery.defaultLimit,
-            cursor: value("cursor")
+            limit: limit,
+            cursor: cursor
         )
     }
 }

@@ -19,15 +19,7 @@ struct SearchController {
     }
 
     @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<HitNotice> {
-        let parameters = request.uri.queryParameters
-        var limit = RecordQuery.defaultLimit
-        if let text = parameters.get("limit"), !text.isEmpty {
-            guard let value = Int(text), (1...RecordQuery.maximumLimit).contains(value) else {
-                throw APIError.badParameter("limit", "'\(text)' is not a whole number from 1 to \(RecordQuery.maximumLimit)")
-            }
-            limit = value
-        }
-        let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        let (limit, cursor) = try request.pageParameters()
         let page = try await service.notices(limit: limit, cursor: cursor, by: context.actor)
         return CursorPage(itemsKey: "notifications", items: page.notices, nextCursor: page.nextCursor)
     }

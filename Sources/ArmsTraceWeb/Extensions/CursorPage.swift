@@ -1,3 +1,4 @@
+import ArmsTraceDomain
 import Hummingbird
 
 /// One page of a list, as every list endpoint answers it: `{"<items>": [...], "next_cursor": "..."}`, with
@@ -20,5 +21,22 @@ struct CursorPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(items, forKey: Key(itemsKey))
         try container.encode(nextCursor, forKey: Key("nextCursor"))
+    }
+}
+
+extension Request {
+    /// The `limit` (1 to ``RecordQuery/maximumLimit``, ``RecordQuery/defaultLimit`` when absent) and `cursor` query
+    /// parameters of a list endpoint.
+    /// - Throws: `APIError.badParameter` for a limit that is not a whole number in range.
+    func pageParameters() throws -> (limit: Int, cursor: String?) {
+        let parameters = uri.queryParameters
+        var limit = RecordQuery.defaultLimit
+        if let text = parameters.get("limit"), !text.isEmpty {
+            guard let value = Int(text), (1...RecordQuery.maximumLimit).contains(value) else {
+                throw APIError.badParameter("limit", "'\(text)' is not a whole number from 1 to \(RecordQuery.maximumLimit)")
+            }
+            limit = value
+        }
+        return (limit, parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
     }
 }

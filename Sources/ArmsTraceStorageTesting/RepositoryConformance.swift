@@ -30,6 +30,13 @@ public struct RepositoryConformance: Sendable {
         try await visibilityFollowsSharing()
         try await listFiltersAndPages()
         try await concurrentCreatesKeepEveryRecord()
+        try await tracesAreVisibleOnlyToTheirParties()
+        try await traceStepsAreAtomic()
+        try await traceListsFilterAndPage()
+        try await passedDeadlinesAreNoticedOnce()
+        try await seizureCountsFollowClosedTraces()
+        try await deadlinePoliciesDefaultAndChange()
+        try await attachmentsRoundTripForPartiesOnly()
     }
 
     // MARK: - Fixtures
@@ -38,7 +45,7 @@ public struct RepositoryConformance: Sendable {
     static let uga = MemberCode("UGA")!
     static let fra = MemberCode("FRA")!
 
-    private func seeded() async throws -> Repositories {
+    func seeded() async throws -> Repositories {
         let repositories = try await makeRepositories()
         for (code, name) in [(Self.ken, "Kenya"), (Self.uga, "Uganda"), (Self.fra, "France")] {
             try await repositories.members.create(Member(id: code, kind: .state, name: name))
@@ -46,7 +53,7 @@ public struct RepositoryConformance: Sendable {
         return repositories
     }
 
-    private func officer(_ member: MemberCode) -> Actor {
+    func officer(_ member: MemberCode) -> Actor {
         Actor(userID: .generate(), member: member, role: .officer, channel: .api)
     }
 
@@ -71,7 +78,7 @@ public struct RepositoryConformance: Sendable {
     }
 
     /// The kinds of ``DomainError``, without their payloads.
-    private enum ErrorKind {
+    enum ErrorKind {
         case notFound, invalid, forbidden, unauthenticated, conflict, unavailable
 
         init(_ error: DomainError) {
@@ -87,7 +94,7 @@ public struct RepositoryConformance: Sendable {
     }
 
     /// Expects `body` to throw a domain error of the given kind.
-    private func expectError(
+    func expectError(
         _ expected: ErrorKind,
         sourceLocation: SourceLocation = #_sourceLocation,
         _ body: () async throws -> Void
@@ -228,7 +235,7 @@ public struct RepositoryConformance: Sendable {
         let owner = try await repositories.records.create(Self.details("OWN", sharing: .owner), by: officer(Self.ken))
         let listed = try await repositories.records.create(Self.details("LIST", sharing: .members([Self.uga])), by: officer(Self.ken))
         func visible(to member: MemberCode) async throws -> Set<WeaponRecord.ID> {
-            Set(try await repositories.records.list(RecordQuery(limit: 100), viewer: member).records.map(\.id))
+            Set(try await repositories.records.list(RecordQuery(limit: 100), viewer: member).items.map(\.id))
         }
         #expect(try await visible(to: Self.ken) == [all.id, owner.id, listed.id])
         #expect(try await visible(to: Self.uga) == [all.id, listed.id])
@@ -238,7 +245,7 @@ public struct RepositoryConformance: Sendable {
                 _ = try await repositories.records.get(id, viewer: Self.fra)
             }
         }
-        #expect(try await repositories.records.list(RecordQuery(owner: Self.ken, limit: 100), viewer: Self.fra).records.map(\.id) == [all.id])
+        #expect(try await repositories.records.list(RecordQuery(owner: Self.ken, limit: 100), viewer: Self.fra).items.map(\.id) == [all.id])
     }
 
     func listFiltersAndPages() async throws {
@@ -253,7 +260,7 @@ public struct RepositoryConformance: Sendable {
             ids.append(try await repositories.records.create(details, by: actor).id)
         }
         func list(_ query: RecordQuery) async throws -> [WeaponRecord] {
-            try await repositories.records.list(query, viewer: Self.uga).records
+            try await repositories.records.list(query, viewer: Self.uga).items
         }
         #expect(try await list(RecordQuery(status: .stolen, limit: 100)).count == 12)
         #expect(try await list(RecordQuery(category: .assaultRifle, limit: 100)).count == 9)
@@ -267,7 +274,7 @@ public struct RepositoryConformance: Sendable {
         var pages = 0
         repeat {
             let page = try await repositories.records.list(RecordQuery(limit: 10, cursor: cursor), viewer: Self.ken)
-            seen += page.records.map(\.id)
+            seen += page.items.map(\.id)
             cursor = page.nextCursor
             pages += 1
         } while cursor != nil

@@ -5,6 +5,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import Mustache
+import ServiceLifecycle
 
 /// The server's settings.
 public struct AppConfiguration: Sendable {
@@ -25,6 +26,9 @@ public struct AppConfiguration: Sendable {
     /// How often the search index picks up records that other processes added to the database (`armstrace
     /// import` while the server runs); `nil` never. Default 5 seconds.
     public var searchIndexCatchUpInterval: Duration?
+    /// How often the server looks for trace request deadlines that passed, and sends their notices; `nil` never.
+    /// Default 60 seconds.
+    public var traceDeadlineCheckInterval: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -33,7 +37,8 @@ public struct AppConfiguration: Sendable {
         migrate: Bool = true,
         logLevel: Logger.Level = .info,
         loadsSearchIndexInBackground: Bool = false,
-        searchIndexCatchUpInterval: Duration? = .seconds(5)
+        searchIndexCatchUpInterval: Duration? = .seconds(5),
+        traceDeadlineCheckInterval: Duration? = .seconds(60)
     ) {
         self.host = host
         self.port = port
@@ -42,6 +47,7 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
         self.searchIndexCatchUpInterval = searchIndexCatchUpInterval
+        self.traceDeadlineCheckInterval = traceDeadlineCheckInterval
     }
 }
 
@@ -94,21 +100,30 @@ public func buildApplication(
     } else {
         try await load()
     }
+    var jobs: [any Service] = []
     if let interval = configuration.searchIndexCatchUpInterval {
         // Records that another process (a bulk import) adds to the database become searchable within the interval.
-        Task {
-            while true {
-                try? await Task.sleep(for: interval)
-                do { try await index.catchUp(from: repositories.searches) } catch {
-                    logger.error("the search index could not catch up", metadata: ["error": "\(String(reflecting: error))"])
-                }
+        jobs.append(
+            PeriodicJob(name: "search index catch-up", interval: interval, logger: logger) {
+                try await index.catchUp(from: repositories.searches)
             }
-        }
+        )
+    }
+    if let interval = configuration.traceDeadlineCheckInterval {
+        // Each passed deadline gives one notice to each side, even with several servers on one database.
+        let traces = TraceService(repositories: repositories)
+        jobs.append(
+            PeriodicJob(name: "trace deadline check", interval: interval, logger: logger) {
+                let passed = try await traces.noticePassedDeadlines()
+                if !passed.isEmpty { logger.info("trace deadlines passed", metadata: ["count": "\(passed.count)"]) }
+            }
+        )
     }
     let router = try await buildRouter(repositories: repositories, searchIndex: index)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ArmsTrace"),
+        services: jobs,
         logger: logger
     )
 }
@@ -122,7 +137,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
     let stylesheet = try String(contentsOf: resources.appendingPathComponent("static/app.css"), encoding: .utf8)
     let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-    for name in ["home"] where templates.getTemplate(named: name) == nil {
+    for name in ["home", "trace-print"] where templates.getTemplate(named: name) == nil {
         throw StartupError("template \(name) is missing")
     }
 
@@ -140,6 +155,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     MemberController(members: repositories.members).addRoutes(to: api)
     RecordController(service: RecordService(repositories: repositories, searchIndex: searchIndex)).addRoutes(to: api.group("records"))
     SearchController(service: SearchService(repositories: repositories, index: searchIndex)).addRoutes(to: api)
+    TraceController(service: TraceService(repositories: repositories), templates: templates).addRoutes(to: api)
     return router
 }
 

@@ -196,7 +196,7 @@ import Testing
 
         func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
         func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
-        func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> NoticePage { NoticePage(notices: [], nextCursor: nil) }
+        func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> { Page(items: [], nextCursor: nil) }
         func searchCount(member: MemberCode) async throws -> Int { 0 }
     }
 

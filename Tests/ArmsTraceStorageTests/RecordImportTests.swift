@@ -34,7 +34,7 @@ import Testing
         #expect(try await database.repositories.records.count(owner: nil) == 700)
 
         let page = try await database.repositories.records.list(RecordQuery(limit: 1), viewer: MemberCode("KEN")!)
-        let record = try #require(page.records.first)
+        let record = try #require(page.items.first)
         #expect(
             record.details.markings == [
                 Marking(kind: .manufacture, text: "Norinco 56-1 \(record.details.serialNumber!)", location: "receiver"),
@@ -55,7 +55,7 @@ import Testing
         #expect(report.updated == 1)
         #expect(report.unchanged == 2)
         let record = try #require(
-            try await database.repositories.records.list(RecordQuery(status: .destroyed), viewer: MemberCode("KEN")!).records.first
+            try await database.repositories.records.list(RecordQuery(status: .destroyed), viewer: MemberCode("KEN")!).items.first
         )
         let history = try await database.repositories.records.history(record.id, viewer: MemberCode("KEN")!)
         #expect(history.map(\.version) == [1, 2])

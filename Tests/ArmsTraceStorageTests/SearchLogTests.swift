@@ -59,8 +59,8 @@ import Testing
         #expect(outcomes.filter { $0 }.count == 36)
         #expect(try await repositories.searches.searchCount(member: uga) == 36)
         let page = try await repositories.searches.notices(for: ken, limit: 100, cursor: nil)
-        #expect(page.notices.count == 36)
-        #expect(page.notices.allSatisfy { $0.recordID == record.id && $0.searcherMember == uga })
+        #expect(page.items.count == 36)
+        #expect(page.items.allSatisfy { $0.recordID == record.id && $0.searcherMember == uga })
     }
 
     @Test func theLogIsAppendOnly() async throws {

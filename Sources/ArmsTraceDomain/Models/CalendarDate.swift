@@ -73,8 +73,8 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
 }
 
 extension Calendar {
-    /// The Gregorian calendar in UTC.
-    static let utc: Calendar = {
+    /// The Gregorian calendar in UTC: how dates and years are counted everywhere in ArmsTrace.
+    public static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar

@@ -44,17 +44,6 @@ public struct HitNotice: Sendable, Equatable, Codable, Identifiable {
     }
 }
 
-/// One page of notices, newest first.
-public struct NoticePage: Sendable, Equatable {
-    public var notices: [HitNotice]
-    public var nextCursor: String?
-
-    public init(notices: [HitNotice], nextCursor: String?) {
-        self.notices = notices
-        self.nextCursor = nextCursor
-    }
-}
-
 /// A search as the audit trail keeps it: who, when, what was asked and how many candidates it found.
 public struct SearchLogEntry: Sendable, Equatable, Identifiable {
     public typealias ID = Identifier<SearchLogEntry>

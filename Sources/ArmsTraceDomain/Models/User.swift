@@ -15,6 +15,9 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
 
         /// Whether this role may create and change the member's records.
         public var canEditRecords: Bool { self == .admin || self == .officer }
+
+        /// Whether this role may take the member's steps on trace requests: write, send, answer, close.
+        public var canTrace: Bool { self == .admin || self == .officer }
     }
 
     public var id: ID

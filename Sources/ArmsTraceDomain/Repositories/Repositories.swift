@@ -4,6 +4,7 @@ public struct Repositories: Sendable {
     public var users: any UserRepository
     public var records: any WeaponRecordRepository
     public var searches: any SearchRepository
+    public var traces: any TraceRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -12,12 +13,14 @@ public struct Repositories: Sendable {
         users: any UserRepository,
         records: any WeaponRecordRepository,
         searches: any SearchRepository,
+        traces: any TraceRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
         self.users = users
         self.records = records
         self.searches = searches
+        self.traces = traces
         self.checkHealth = checkHealth
     }
 }

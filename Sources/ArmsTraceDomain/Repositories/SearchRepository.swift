@@ -13,7 +13,7 @@ public protocol SearchRepository: Sendable {
 
     /// A page of the notices addressed to `recipient`, newest first.
     /// - Throws: `DomainError.invalid` for a malformed cursor.
-    func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> NoticePage
+    func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice>
 
     /// How many searches the log holds for `member`.
     func searchCount(member: MemberCode) async throws -> Int

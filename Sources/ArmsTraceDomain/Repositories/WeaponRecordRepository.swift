@@ -50,18 +50,6 @@ public struct RecordQuery: Sendable, Equatable {
     }
 }
 
-/// One page of records, newest first.
-public struct RecordPage: Sendable, Equatable {
-    public var records: [WeaponRecord]
-    /// Pass as ``RecordQuery/cursor`` to get the next page; `nil` on the last page.
-    public var nextCursor: String?
-
-    public init(records: [WeaponRecord], nextCursor: String?) {
-        self.records = records
-        self.nextCursor = nextCursor
-    }
-}
-
 /// Stores weapon records and their history.
 ///
 /// Every method that reads takes the viewing member and behaves, for a record that member may not see, exactly as
@@ -89,7 +77,7 @@ public protocol WeaponRecordRepository: Sendable {
 
     /// A page of the records `viewer` may see that match the query, newest first.
     /// - Throws: `DomainError.invalid` for a malformed cursor.
-    func list(_ query: RecordQuery, viewer: MemberCode) async throws -> RecordPage
+    func list(_ query: RecordQuery, viewer: MemberCode) async throws -> Page<WeaponRecord>
 
     /// A record's whole history, oldest first.
     /// - Throws: `DomainError.notFound` when `viewer` may not see the record.

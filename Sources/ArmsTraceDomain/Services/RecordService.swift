@@ -49,7 +49,7 @@ public struct RecordService: Sendable {
 
     /// A page of records the actor's member may see.
     /// - Throws: `.invalid` for a limit out of range.
-    public func list(_ query: RecordQuery, by actor: Actor) async throws -> RecordPage {
+    public func list(_ query: RecordQuery, by actor: Actor) async throws -> Page<WeaponRecord> {
         try RecordQuery.checkLimit(query.limit)
         return try await repositories.records.list(query, viewer: actor.member)
     }

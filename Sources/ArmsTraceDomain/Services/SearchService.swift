@@ -68,7 +68,7 @@ public struct SearchService: Sendable {
 
     /// A page of the hit notices addressed to the actor's member, newest first.
     /// - Throws: `.invalid` for a limit out of range or a malformed cursor.
-    public func notices(limit: Int, cursor: String?, by actor: Actor) async throws -> NoticePage {
+    public func notices(limit: Int, cursor: String?, by actor: Actor) async throws -> Page<HitNotice> {
         try RecordQuery.checkLimit(limit)
         return try await repositories.searches.notices(for: actor.member, limit: limit, cursor: cursor)
     }

@@ -137,6 +137,120 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-03-tracing") { db in
+            try db.execute(
+                sql: """
+                    -- The time each member allows itself to acknowledge and answer the requests it receives.
+                    CREATE TABLE trace_deadline_policy (
+                        member_code TEXT PRIMARY KEY NOT NULL REFERENCES member(code),
+                        urgent_acknowledge_hours INTEGER NOT NULL CHECK (urgent_acknowledge_hours > 0),
+                        urgent_answer_hours INTEGER NOT NULL CHECK (urgent_answer_hours > 0),
+                        routine_acknowledge_hours INTEGER NOT NULL CHECK (routine_acknowledge_hours > 0),
+                        routine_answer_hours INTEGER NOT NULL CHECK (routine_answer_hours > 0),
+                        updated_at TEXT NOT NULL
+                    );
+
+                    -- Trace requests between members (ITI section V). Scalars the lists filter on are columns; what
+                    -- the requester and the requested member write is JSON.
+                    CREATE TABLE trace_request (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        requester_code TEXT NOT NULL REFERENCES member(code),
+                        requested_code TEXT NOT NULL REFERENCES member(code),
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id),
+                        status TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'acknowledged', 'information_requested',
+                            'delayed', 'answered', 'declined', 'withdrawn', 'closed')),
+                        priority TEXT NOT NULL CHECK (priority IN ('routine', 'urgent')),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        particulars TEXT NOT NULL,
+                        weapon TEXT NOT NULL,
+                        acknowledge_by TEXT,
+                        answer_by TEXT,
+                        created_at TEXT NOT NULL,
+                        sent_at TEXT,
+                        acknowledged_at TEXT,
+                        information_requested_at TEXT,
+                        answered_at TEXT,
+                        ended_at TEXT,
+                        delay_ground TEXT,
+                        delay_expected_by TEXT,
+                        delay_explanation TEXT,
+                        decline_ground TEXT,
+                        decline_explanation TEXT,
+                        answer TEXT,
+                        origin_established INTEGER CHECK (origin_established IN (0, 1)),
+                        outcome_remarks TEXT,
+                        CHECK (requester_code <> requested_code),
+                        CHECK ((status = 'draft') = (sent_at IS NULL)),
+                        CHECK ((status = 'closed') = (origin_established IS NOT NULL))
+                    );
+                    CREATE INDEX trace_request_requester ON trace_request(requester_code, id);
+                    CREATE INDEX trace_request_requested ON trace_request(requested_code, id);
+                    CREATE INDEX trace_request_record ON trace_request(record_id);
+                    CREATE INDEX trace_request_owed ON trace_request(answer_by)
+                        WHERE status IN ('sent', 'acknowledged', 'delayed');
+
+                    -- Each request's timeline: every step, message and passed deadline, with who and when.
+                    CREATE TABLE trace_event (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        request_id TEXT NOT NULL REFERENCES trace_request(id),
+                        at TEXT NOT NULL,
+                        member_code TEXT REFERENCES member(code),
+                        user_id TEXT,
+                        channel TEXT,
+                        kind TEXT NOT NULL,
+                        status TEXT,
+                        text TEXT,
+                        ground TEXT,
+                        expected_by TEXT,
+                        origin_established INTEGER
+                    );
+                    CREATE INDEX trace_event_request ON trace_event(request_id, id);
+
+                    CREATE TABLE trace_attachment (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        request_id TEXT NOT NULL REFERENCES trace_request(id),
+                        event_id TEXT NOT NULL REFERENCES trace_event(id),
+                        name TEXT NOT NULL,
+                        content_type TEXT NOT NULL,
+                        size INTEGER NOT NULL CHECK (size > 0),
+                        sha256 BLOB NOT NULL,
+                        content BLOB NOT NULL
+                    );
+                    CREATE INDEX trace_attachment_request ON trace_attachment(request_id);
+
+                    -- One row per deadline that passed while owed: what makes its notices go out once.
+                    CREATE TABLE trace_deadline_passed (
+                        request_id TEXT NOT NULL REFERENCES trace_request(id),
+                        deadline TEXT NOT NULL CHECK (deadline IN ('acknowledge', 'answer')),
+                        due_at TEXT NOT NULL,
+                        noticed_at TEXT NOT NULL,
+                        PRIMARY KEY (request_id, deadline, due_at)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE trace_notice (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        recipient_code TEXT NOT NULL REFERENCES member(code),
+                        request_id TEXT NOT NULL REFERENCES trace_request(id),
+                        deadline TEXT NOT NULL CHECK (deadline IN ('acknowledge', 'answer')),
+                        due_at TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (request_id, recipient_code, deadline, due_at)
+                    );
+                    CREATE INDEX trace_notice_recipient ON trace_notice(recipient_code, id);
+                    """
+            )
+            // The timeline, its files and the notices are append-only: the database refuses to change or remove them.
+            for table in ["trace_event", "trace_attachment", "trace_deadline_passed", "trace_notice"] {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        """
+                )
+            }
+        }
         return migrator
     }
 }

@@ -135,20 +135,17 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         }
     }
 
-    func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> NoticePage {
+    func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> {
         var sql: SQL = """
             SELECT n.id, n.recipient_code, n.record_id, n.search_id, n.source, n.distance,
                 s.member_code, s.user_id, s.searched_at, s.request
             FROM hit_notice n JOIN search_log s ON s.id = n.search_id
             WHERE n.recipient_code = \(recipient.rawValue)
             """
-        if let cursor {
-            guard let after = HitNotice.ID(cursor) else { throw DomainError.invalid(field: "cursor", "is not a cursor from a previous page") }
-            sql += " AND n.id < \(after.description)"
-        }
+        if let after = try HitNotice.ID.cursor(cursor) { sql += " AND n.id < \(after.description)" }
         sql += " ORDER BY n.id DESC LIMIT \(limit + 1)"
         let request = SQLRequest<Row>(literal: sql)
-        var notices = try await read { db in
+        let notices = try await read { db in
             let decoder = JSONDecoder.snakeCase
             return try Row.fetchAll(db, request).map { row in
                 guard let id = HitNotice.ID(row[0]), let recipient = MemberCode(row[1]), let recordID = WeaponRecord.ID(row[2]),
@@ -169,12 +166,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                 )
             }
         }
-        var next: String?
-        if notices.count > limit {
-            notices.removeLast()
-            next = notices.last?.id.description
-        }
-        return NoticePage(notices: notices, nextCursor: next)
+        return Page(readAhead: notices, limit: limit, cursor: \.id.description)
     }
 
     func searchCount(member: MemberCode) async throws -> Int {

@@ -45,12 +45,9 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
         return record
     }
 
-    func list(_ query: RecordQuery, viewer: MemberCode) async throws -> RecordPage {
+    func list(_ query: RecordQuery, viewer: MemberCode) async throws -> Page<WeaponRecord> {
         var sql: SQL = "SELECT r.* FROM weapon_record r WHERE \(Self.visible(to: viewer))"
-        if let cursor = query.cursor {
-            guard let after = WeaponRecord.ID(cursor) else { throw DomainError.invalid(field: "cursor", "is not a cursor from a previous page") }
-            sql += " AND r.id < \(after.description)"
-        }
+        if let after = try WeaponRecord.ID.cursor(query.cursor) { sql += " AND r.id < \(after.description)" }
         if let status = query.status { sql += " AND r.status = \(status.rawValue)" }
         if let category = query.category { sql += " AND r.category = \(category.rawValue)" }
         if let make = query.make { sql += " AND r.make = \(make) COLLATE NOCASE" }
@@ -62,13 +59,8 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
         if let owner = query.owner { sql += " AND r.owner_code = \(owner.rawValue)" }
         sql += " ORDER BY r.id DESC LIMIT \(query.limit + 1)"
         let finalSQL = sql
-        var records = try await read { db in try Self.records(db, rows: Row.fetchAll(db, SQLRequest(literal: finalSQL))) }
-        var next: String?
-        if records.count > query.limit {
-            records.removeLast()
-            next = records.last?.id.description
-        }
-        return RecordPage(records: records, nextCursor: next)
+        let records = try await read { db in try Self.records(db, rows: Row.fetchAll(db, SQLRequest(literal: finalSQL))) }
+        return Page(readAhead: records, limit: query.limit, cursor: \.id.description)
     }
 
     func history(_ id: WeaponRecord.ID, viewer: MemberCode) async throws -> [RecordHistoryEntry] {

@@ -27,7 +27,7 @@ struct RecordController {
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<WeaponRecord> {
         let query = try Self.query(request)
         let page = try await service.list(query, by: context.actor)
-        return CursorPage(itemsKey: "records", items: page.records, nextCursor: page.nextCursor)
+        return CursorPage("records", page)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -21,6 +21,6 @@ struct SearchController {
     @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<HitNotice> {
         let (limit, cursor) = try request.pageParameters()
         let page = try await service.notices(limit: limit, cursor: cursor, by: context.actor)
-        return CursorPage(itemsKey: "notifications", items: page.notices, nextCursor: page.nextCursor)
+        return CursorPage("notifications", page)
     }
 }

@@ -42,3 +42,12 @@ extension Data {
         self = buffer.withUnsafeReadableBytes { Data($0) }
     }
 }
+
+/// A domain value as a JSON response: what handlers return for the domain's types, which do not know Hummingbird.
+struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable, Sendable {
+    var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

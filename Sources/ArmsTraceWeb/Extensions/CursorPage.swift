@@ -9,6 +9,17 @@ struct CursorPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     var items: [Item]
     var nextCursor: String?
 
+    init(itemsKey: String, items: [Item], nextCursor: String?) {
+        self.itemsKey = itemsKey
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    /// A repository's page under the list's key.
+    init(_ itemsKey: String, _ page: Page<Item>) {
+        self.init(itemsKey: itemsKey, items: page.items, nextCursor: page.nextCursor)
+    }
+
     private struct Key: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

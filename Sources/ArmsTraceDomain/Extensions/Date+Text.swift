@@ -1,0 +1,9 @@
+public import Foundation
+
+extension Date {
+    /// The time to the minute in UTC, for people: "2026-11-29 14:05 UTC".
+    public var minuteText: String {
+        let parts = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: self)
+        return String(format: "%04d-%02d-%02d %02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+    }
+}

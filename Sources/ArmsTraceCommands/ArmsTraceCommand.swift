@@ -7,7 +7,8 @@ public struct ArmsTraceCommand: AsyncParsableCommand {
         abstract: "The shared register of illicit small arms and light weapons, and its operator's tools.",
         version: "0.1.0",
         subcommands: [
-            Serve.self, Demo.self, MemberCommand.self, UserCommand.self, Import.self, Export.self, Search.self, Migrate.self,
+            Serve.self, Demo.self, MemberCommand.self, UserCommand.self, Import.self, Export.self, Search.self, TraceCommand.self,
+            Migrate.self,
             Benchmark.self,
         ]
     )

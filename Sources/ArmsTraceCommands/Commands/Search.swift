@@ -78,11 +78,7 @@ extension ArmsTraceCommand {
                 throw ValidationError(problems.map(\.description).joined(separator: "; "))
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                encoder.dateEncodingStrategy = .iso8601
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                try printJSON(result)
                 return
             }
             print(

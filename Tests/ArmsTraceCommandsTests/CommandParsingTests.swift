@@ -29,6 +29,12 @@ import Testing
         (["export", "--member", "KEN", "--format", "xml"], "--format must be csv or json"),
         (["import", "--member", "KEN", "/no/such/file.csv"], "cannot read /no/such/file.csv"),
         (["demo", "--records=-1"], "--records must not be negative"),
+        (["demo", "--records=1", "--traces=-1"], "--traces must not be negative"),
+        (["trace", "list", "--member", "KEN", "--box", "sideways"], "--box must be one of: incoming, outgoing, all"),
+        (
+            ["trace", "statistics", "--member", "k-n"],
+            "'k-n' is not a member code: an ISO 3166-1 alpha-3 code (KEN) or an organisation's code (UNODA)"
+        ),
     ])
     func refusesBadArgumentsWithAClearMessage(arguments: [String], message: String) {
         do {

@@ -44,7 +44,7 @@ extension ArmsTraceCommand {
                 let database = try databaseOptions.open()
                 if try await database.isEmpty() {
                     say("Seeding \(demoRecords) demo records into \(path)…")
-                    let users = try await database.seedDemo(records: demoRecords, seed: 1)
+                    let users = try await database.seedDemo(records: demoRecords, traces: 150, seed: 1)
                     printDemoUsers(users, host: host, port: port)
                 } else {
                     say("\(path) already holds data; --demo seeds only an empty database. Make a token with `armstrace user add`.")

@@ -14,17 +14,20 @@ extension SQLiteDatabase {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM member") == 0 }
     }
 
-    /// Seeds the demo members, an officer per member with a fresh token, and `records` synthetic records.
+    /// Seeds the demo members, an officer per member with a fresh token, `records` synthetic records, and up to
+    /// `traces` trace requests between the members about those records (see ``DemoTraces``).
     ///
     /// Members that exist already are kept. Demo records go into a database that has none yet. Records are written in transactions of 20,000, each with its history
     /// entry, so a million records take a minute or so.
     /// - Parameters:
     ///   - records: how many records to add.
+    ///   - traces: how many trace requests to add at most.
     ///   - seed: the same seed gives the same records.
     ///   - progress: called after each transaction with the records written so far.
     /// - Returns: the users made, with their tokens.
     public func seedDemo(
         records: Int,
+        traces: Int = 0,
         seed: UInt64,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> [DemoUser] {
@@ -58,6 +61,10 @@ extension SQLiteDatabase {
             }
             written += count
             progress(written)
+        }
+        if traces > 0 {
+            let actors = Dictionary(users.map { ($0.user.member, $0.user) }, uniquingKeysWith: { first, _ in first })
+            try await DemoTraces(repositories: repositories).seed(count: traces, users: actors, seed: seed)
         }
         return users
     }

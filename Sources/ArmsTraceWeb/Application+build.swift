@@ -137,7 +137,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
     let stylesheet = try String(contentsOf: resources.appendingPathComponent("static/app.css"), encoding: .utf8)
     let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-    for name in ["home", "trace-print"] where templates.getTemplate(named: name) == nil {
+    for name in ["home", "trace-print", "trace-statistics"] where templates.getTemplate(named: name) == nil {
         throw StartupError("template \(name) is missing")
     }
 

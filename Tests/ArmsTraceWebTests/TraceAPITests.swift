@@ -236,6 +236,10 @@ import Testing
                 #expect(page.text.contains(text), "the printed request shows \(text)")
             }
             #expect(try await Self.call(client, world, "fra", .get, "/api/v1/traces/\(id)/print").status == .notFound)
+            let report = try await Self.call(client, world, "ken", .get, "/api/v1/tracing/statistics/print?year=2024")
+            #expect(report.status == .ok)
+            #expect(report.text.contains("100.0 %"), "KEN's 16.4.2 for 2024 on the page")
+            #expect(report.text.contains("Kenya (KEN)"))
         }
     }
 

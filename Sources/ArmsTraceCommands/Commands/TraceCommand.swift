@@ -134,7 +134,7 @@ extension ArmsTraceCommand {
             func run() async throws {
                 guard let requestID = TraceRequest.ID(id) else { throw ValidationError("'\(id)' is not a trace request ID") }
                 let (service, actor) = try await options.open()
-                let html = try await renderPrintableTrace(try await service.get(requestID, by: actor))
+                let html = try await PrintedDocuments.trace(try await service.get(requestID, by: actor))
                 guard let output else { return print(html) }
                 try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
                 print("Wrote \(output). It links /static/app.css; print it from the server, or keep the file with the case.")
@@ -153,10 +153,14 @@ extension ArmsTraceCommand {
             @Flag(help: "Print the API's JSON.")
             var json = false
 
+            @Flag(help: "Print the page to print and file, as HTML.")
+            var html = false
+
             func run() async throws {
                 let (service, actor) = try await options.open()
                 let figures = try await service.statistics(year: year ?? Calendar.utc.component(.year, from: Date()), by: actor)
                 if json { return try printJSON(figures) }
+                if html { return print(try await PrintedDocuments.statistics(figures)) }
                 func hours(_ value: Double?) -> String { value.map { String(format: "%.1f h", $0) } ?? "-" }
                 func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0) } ?? "-" }
                 print("Tracing figures of \(figures.member) for \(figures.year)")

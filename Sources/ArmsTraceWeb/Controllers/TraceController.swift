@@ -39,6 +39,7 @@ struct TraceController {
         step("close", TraceOutcome.self) { .close($0) }
         api.post("traces/:id/messages", use: message)
         api.get("tracing/statistics", use: statistics)
+        api.get("tracing/statistics/print", use: printStatistics)
         api.get("tracing/deadlines", use: deadlines)
         api.put("tracing/deadlines", use: setDeadlines)
         api.get("tracing/notices", use: notices)
@@ -125,12 +126,13 @@ struct TraceController {
     }
 
     @Sendable func statistics(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<TraceStatistics> {
-        var year = Calendar.utc.component(.year, from: Date())
-        if let text = request.uri.queryParameters.get("year"), !text.isEmpty {
-            guard let value = Int(text) else { throw APIError.badParameter("year", "'\(text)' is not a year") }
-            year = value
-        }
-        return JSONBody(try await service.statistics(year: year, by: context.actor))
+        JSONBody(try await service.statistics(year: try Self.year(request), by: context.actor))
+    }
+
+    /// The statistics as a page to print and file.
+    @Sendable func printStatistics(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let statistics = try await service.statistics(year: try Self.year(request), by: context.actor)
+        return try HTML(templates, "trace-statistics", TraceStatisticsPage(statistics))
     }
 
     @Sendable func deadlines(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<TraceDeadlinePolicy> {
@@ -154,6 +156,13 @@ struct TraceController {
         let text = context.parameters.get("id") ?? ""
         guard let id = TraceRequest.ID(text) else { throw APIError.badParameter("id", "'\(text)' is not a trace request ID") }
         return id
+    }
+
+    /// The `year` parameter; this year when absent.
+    private static func year(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("year"), !text.isEmpty else { return Calendar.utc.component(.year, from: Date()) }
+        guard let year = Int(text) else { throw APIError.badParameter("year", "'\(text)' is not a year") }
+        return year
     }
 
     static func query(_ request: Request) throws -> TraceQuery {

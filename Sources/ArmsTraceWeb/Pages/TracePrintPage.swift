@@ -1,6 +1,5 @@
-package import ArmsTraceDomain
+import ArmsTraceDomain
 import Foundation
-import Mustache
 
 /// What the printable page of a trace request shows, as plain strings for the template: the request, the weapon,
 /// the answer with the confidentiality conditions, the outcome and the timeline.
@@ -114,16 +113,4 @@ struct TracePrintPage: Sendable {
         }
         printedAt = now.minuteText
     }
-}
-
-/// The printable page of a trace request as HTML, outside a server: what `armstrace trace print` writes.
-package func renderPrintableTrace(_ view: TraceRequestView) async throws -> String {
-    guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
-        throw StartupError("the server's resources are missing from its bundle")
-    }
-    let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-    guard let html = templates.render(TracePrintPage(view), withTemplate: "trace-print") else {
-        throw StartupError("template trace-print is missing")
-    }
-    return html
 }

@@ -79,7 +79,7 @@ public struct RepositoryConformance: Sendable {
 
     /// The kinds of ``DomainError``, without their payloads.
     enum ErrorKind {
-        case notFound, invalid, forbidden, unauthenticated, conflict, unavailable
+        case notFound, invalid, forbidden, unauthenticated, conflict, unavailable, limitReached
 
         init(_ error: DomainError) {
             switch error {
@@ -89,6 +89,7 @@ public struct RepositoryConformance: Sendable {
             case .unauthenticated: self = .unauthenticated
             case .conflict: self = .conflict
             case .unavailable: self = .unavailable
+            case .limitReached: self = .limitReached
             }
         }
     }

@@ -144,6 +144,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
+        SecurityHeadersMiddleware()
         APIErrorMiddleware()
     }
     SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
@@ -152,10 +153,11 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
         .group(context: AuthenticatedContext.self)
-    MemberController(members: repositories.members).addRoutes(to: api)
+    MemberController(members: repositories.members, service: MemberService(repositories: repositories)).addRoutes(to: api)
     RecordController(service: RecordService(repositories: repositories, searchIndex: searchIndex)).addRoutes(to: api.group("records"))
     SearchController(service: SearchService(repositories: repositories, index: searchIndex)).addRoutes(to: api)
     TraceController(service: TraceService(repositories: repositories), templates: templates).addRoutes(to: api)
+    AuditController(service: AuditService(repositories: repositories)).addRoutes(to: api)
     return router
 }
 

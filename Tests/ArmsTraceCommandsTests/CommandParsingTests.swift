@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: [
         (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
         (["serve", "--log-level", "loud"], "unknown --log-level 'loud'"),
-        (["user", "add", "--member", "KEN", "--name", "A", "--role", "boss"], "unknown role 'boss'; one of: admin, officer, analyst"),
+        (["user", "add", "--member", "KEN", "--name", "A", "--role", "boss"], "unknown role 'boss'; one of: admin, officer, analyst, auditor"),
         (
             ["user", "add", "--member", "k-n", "--name", "A", "--role", "admin"],
             "'k-n' is not a member code: an ISO 3166-1 alpha-3 code (KEN) or an organisation's code (UNODA)"

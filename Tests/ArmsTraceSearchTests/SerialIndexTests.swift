@@ -1,5 +1,6 @@
 import ArmsTraceDomain
 import ArmsTraceSearch
+import Foundation
 import Testing
 
 /// The index against a brute-force scan with the same definition of a match: the recall proof.
@@ -197,7 +198,7 @@ import Testing
         func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
         func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
         func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> { Page(items: [], nextCursor: nil) }
-        func searchCount(member: MemberCode) async throws -> Int { 0 }
+        func searchCount(member: MemberCode, since: Date?) async throws -> Int { 0 }
     }
 
     @Test func searchesWaitForTheLoadAndChangesMadeMeanwhileAreKept() async throws {

@@ -57,7 +57,7 @@ import Testing
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 36)
-        #expect(try await repositories.searches.searchCount(member: uga) == 36)
+        #expect(try await repositories.searches.searchCount(member: uga, since: nil) == 36)
         let page = try await repositories.searches.notices(for: ken, limit: 100, cursor: nil)
         #expect(page.items.count == 36)
         #expect(page.items.allSatisfy { $0.recordID == record.id && $0.searcherMember == uga })

@@ -11,7 +11,8 @@ import NIOCore
 /// An in-memory ArmsTrace with three members and users of each role, served through the real application builder.
 struct TestWorld {
     var repositories: Repositories
-    /// Tokens by name: `ken` (KEN officer), `kenAnalyst`, `uga` (UGA officer), `ugaAdmin`, `fra` (FRA officer).
+    /// Tokens by name: `ken` (KEN officer), `kenAdmin`, `kenAnalyst`, `kenAuditor`, `uga` (UGA officer), `ugaAdmin`,
+    /// `fra` (FRA officer).
     let tokens: [String: String]
 
     static func make() async throws -> TestWorld {
@@ -23,7 +24,8 @@ struct TestWorld {
         }
         var tokens: [String: String] = [:]
         for (key, member, role) in [
-            ("ken", "KEN", User.Role.officer), ("kenAnalyst", "KEN", .analyst), ("uga", "UGA", .officer), ("ugaAdmin", "UGA", .admin),
+            ("ken", "KEN", User.Role.officer), ("kenAdmin", "KEN", .admin), ("kenAnalyst", "KEN", .analyst),
+            ("kenAuditor", "KEN", .auditor), ("uga", "UGA", .officer), ("ugaAdmin", "UGA", .admin),
             ("fra", "FRA", .officer),
         ] {
             let user = User(id: .generate(), member: MemberCode(member)!, name: key, role: role, createdAt: Date())

@@ -151,6 +151,11 @@ import Yams
             for difference in candidate["differences"] as? [[String: Any]] ?? [] {
                 try Self.expectConforms(difference, to: "SerialDifference", in: document)
             }
+            let audit = try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers("kenAuditor")).object
+            try Self.expectConforms(audit, to: "AuditPage", in: document)
+            let auditEntries = try #require(audit["entries"] as? [[String: Any]])
+            #expect(!auditEntries.isEmpty)
+            for entry in auditEntries { try Self.expectConforms(entry, to: "AuditEntry", in: document) }
             let notices = try await client.execute(uri: "/api/v1/notifications", method: .get, headers: world.headers("ken")).object
             try Self.expectConforms(notices, to: "NoticePage", in: document)
             let notice = try #require((notices["notifications"] as? [[String: Any]])?.first)

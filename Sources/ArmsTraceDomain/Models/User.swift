@@ -4,20 +4,27 @@ public import Foundation
 public struct User: Sendable, Equatable, Codable, Identifiable {
     public typealias ID = Identifier<User>
 
-    /// What a user may do within their member.
+    /// What a user may do within their member: see ``Permission`` for each role's rights.
     public enum Role: String, Sendable, Codable, CaseIterable {
-        /// Manages the member's users and settings; may do everything an officer does.
+        /// Manages the member's users and settings; may do everything an officer does. Does not read the audit
+        /// trail: that is the auditor's, so that no one both administers and audits.
         case admin
         /// Creates and edits the member's records, searches, sends and answers traces.
         case officer
         /// Reads and searches; sees statistics.
         case analyst
+        /// Reads the member's audit trail, and nothing else.
+        case auditor
 
-        /// Whether this role may create and change the member's records.
-        public var canEditRecords: Bool { self == .admin || self == .officer }
-
-        /// Whether this role may take the member's steps on trace requests: write, send, answer, close.
-        public var canTrace: Bool { self == .admin || self == .officer }
+        /// Whether this role has `permission`.
+        public func may(_ permission: Permission) -> Bool {
+            switch self {
+            case .admin: permission != .readAudit
+            case .officer: permission != .readAudit && permission != .manageMember
+            case .analyst: [.readRecords, .search, .readTraces, .readStatistics].contains(permission)
+            case .auditor: permission == .readAudit
+            }
+        }
     }
 
     public var id: ID
@@ -34,6 +41,22 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
         self.role = role
         self.createdAt = createdAt
     }
+}
+
+/// A right a role may have within its member.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Read the records the member may see, its hit notices and its records' history.
+    case readRecords = "read records"
+    case editRecords = "create and change records"
+    case search = "search"
+    /// Read the member's trace requests, their files and deadline notices.
+    case readTraces = "read trace requests"
+    /// Write, send, answer and close trace requests, and write in their conversation.
+    case actOnTraces = "act on trace requests"
+    case readStatistics = "read statistics"
+    /// Set the member's deadlines, quotas and users.
+    case manageMember = "manage the member's settings"
+    case readAudit = "read the audit trail"
 }
 
 /// Who is acting, and through which channel. Every use case takes one, and the history keeps it.
@@ -64,6 +87,12 @@ public struct Actor: Sendable, Equatable {
     /// The actor a user acts as through `channel`.
     public init(_ user: User, channel: Channel) {
         self.init(userID: user.id, member: user.member, role: user.role, channel: channel)
+    }
+
+    /// Checks that the actor's role has `permission`.
+    /// - Throws: `DomainError.forbidden` naming the role and the right it lacks.
+    public func require(_ permission: Permission) throws {
+        guard role.may(permission) else { throw DomainError.forbidden("the \(role.rawValue) role may not \(permission.rawValue)") }
     }
 
     /// The server's operator acting for `member` at the command line.

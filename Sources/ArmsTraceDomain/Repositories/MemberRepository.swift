@@ -13,4 +13,10 @@ public protocol MemberRepository: Sendable {
 
     /// Those of `codes` that name existing members.
     func existing(_ codes: [MemberCode]) async throws -> Set<MemberCode>
+
+    /// The member's settings; the standard ones until its admin sets them.
+    func settings(of member: MemberCode) async throws -> MemberSettings
+
+    /// Sets the actor's member's settings, with the audit entry, in one transaction.
+    func setSettings(_ settings: MemberSettings, by actor: Actor) async throws
 }

@@ -5,6 +5,7 @@ public struct Repositories: Sendable {
     public var records: any WeaponRecordRepository
     public var searches: any SearchRepository
     public var traces: any TraceRepository
+    public var audit: any AuditRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -14,6 +15,7 @@ public struct Repositories: Sendable {
         records: any WeaponRecordRepository,
         searches: any SearchRepository,
         traces: any TraceRepository,
+        audit: any AuditRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -21,6 +23,7 @@ public struct Repositories: Sendable {
         self.records = records
         self.searches = searches
         self.traces = traces
+        self.audit = audit
         self.checkHealth = checkHealth
     }
 }

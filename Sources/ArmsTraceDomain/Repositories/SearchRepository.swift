@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Stores what searches leave behind (the search log and hit notices) and feeds the search index.
 public protocol SearchRepository: Sendable {
     /// Up to `limit` records' index entries in the store's own order (the cheapest to read), starting after the
@@ -15,8 +17,8 @@ public protocol SearchRepository: Sendable {
     /// - Throws: `DomainError.invalid` for a malformed cursor.
     func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice>
 
-    /// How many searches the log holds for `member`.
-    func searchCount(member: MemberCode) async throws -> Int
+    /// How many searches the log holds for `member`, since `since` when given.
+    func searchCount(member: MemberCode, since: Date?) async throws -> Int
 }
 
 /// One page of ``SearchRepository/entries(after:limit:)``.

@@ -78,7 +78,8 @@ public protocol TraceRepository: Sendable {
     /// The member's deadline policy; the standard one until the member sets its own.
     func deadlinePolicy(of member: MemberCode) async throws -> TraceDeadlinePolicy
 
-    func setDeadlinePolicy(_ policy: TraceDeadlinePolicy, of member: MemberCode) async throws
+    /// Sets the actor's member's policy.
+    func setDeadlinePolicy(_ policy: TraceDeadlinePolicy, by actor: Actor) async throws
 
     /// The sent requests with a deadline before `now` whose step is still owed.
     func pastDeadline(at now: Date) async throws -> [TraceRequest]

@@ -42,7 +42,8 @@ public struct SerialQuery: Sendable, Equatable {
     public let calibre: String?
     public let category: WeaponCategory?
     public let countryOfManufacture: String?
-    public let limit: Int
+    /// How many candidates to return; lowered to the member's maximum by the search service.
+    public var limit: Int
 
     public static let defaultLimit = 20
     public static let maximumLimit = 200

@@ -18,7 +18,7 @@ public struct RecordService: Sendable {
     /// - Throws: `.forbidden` for a role that may not edit records; `.invalid` naming every bad field;
     ///   `.conflict` for a duplicate `external_ref`.
     public func create(_ input: WeaponRecordInput, by actor: Actor) async throws -> WeaponRecord {
-        try requireEditor(actor)
+        try actor.require(.editRecords)
         let details = try await validate(input, owner: actor.member)
         let record = try await repositories.records.create(details, by: actor)
         searchIndex?.upsert(SearchEntry(record))
@@ -35,7 +35,7 @@ public struct RecordService: Sendable {
     ) async throws
         -> WeaponRecord
     {
-        try requireEditor(actor)
+        try actor.require(.editRecords)
         let details = try await validate(input, owner: actor.member)
         let record = try await repositories.records.update(id, details: details, expectedVersion: expectedVersion, by: actor)
         searchIndex?.upsert(SearchEntry(record))
@@ -44,25 +44,28 @@ public struct RecordService: Sendable {
 
     /// A record the actor's member may see.
     public func get(_ id: WeaponRecord.ID, by actor: Actor) async throws -> WeaponRecord {
-        try await repositories.records.get(id, viewer: actor.member)
+        try actor.require(.readRecords)
+        let record = try await repositories.records.get(id, viewer: actor.member)
+        try await repositories.audit.append(AuditEvent(.recordRead, by: actor, subject: "record:\(id)", concerns: record.owner))
+        return record
     }
 
     /// A page of records the actor's member may see.
     /// - Throws: `.invalid` for a limit out of range.
     public func list(_ query: RecordQuery, by actor: Actor) async throws -> Page<WeaponRecord> {
+        try actor.require(.readRecords)
         try RecordQuery.checkLimit(query.limit)
-        return try await repositories.records.list(query, viewer: actor.member)
+        let page = try await repositories.records.list(query, viewer: actor.member)
+        try await repositories.audit.append(AuditEvent(.recordList, by: actor, detail: "\(page.items.count) record(s)"))
+        return page
     }
 
     /// The history of a record the actor's member may see.
     public func history(_ id: WeaponRecord.ID, by actor: Actor) async throws -> [RecordHistoryEntry] {
-        try await repositories.records.history(id, viewer: actor.member)
-    }
-
-    private func requireEditor(_ actor: Actor) throws {
-        guard actor.role.canEditRecords else {
-            throw DomainError.forbidden("the \(actor.role.rawValue) role reads records but does not change them")
-        }
+        try actor.require(.readRecords)
+        let history = try await repositories.records.history(id, viewer: actor.member)
+        try await repositories.audit.append(AuditEvent(.recordRead, by: actor, subject: "record:\(id)", detail: "history"))
+        return history
     }
 
     /// Applies the field rules, then checks that every member in a sharing list exists.

@@ -21,9 +21,24 @@ public struct SearchService: Sendable {
 
     /// Searches the records the actor's member may see, notifies the owners of other members' records among the
     /// candidates returned, and logs the search.
-    /// - Throws: `DomainError.invalid` naming each bad field of the request; `.unavailable` while the index loads.
+    ///
+    /// The member's settings apply: once its users have made the day's quota of searches (UTC), searches are refused
+    /// until midnight; an answer holds at most the member's maximum of candidates. Searches running at the moment
+    /// the quota is reached may each still pass, so it can be exceeded by as many as run at once.
+    /// - Throws: `DomainError.invalid` naming each bad field of the request; `.limitReached` once the quota is used;
+    ///   `.unavailable` while the index loads.
     public func search(_ request: SearchRequest, by actor: Actor) async throws -> SearchResult {
-        let query = try SerialQuery(request)
+        try actor.require(.search)
+        var query = try SerialQuery(request)
+        let settings = try await repositories.members.settings(of: actor.member)
+        let day = CalendarDate(now())
+        let used = try await repositories.searches.searchCount(member: actor.member, since: day.startDate)
+        guard used < settings.searchesPerDay else {
+            throw DomainError.limitReached(
+                "\(actor.member) has made its \(settings.searchesPerDay) searches for \(day) (UTC), the quota its admin set; it resets at midnight UTC"
+            )
+        }
+        query.limit = min(query.limit, settings.maximumCandidates)
         let answer = try index.search(query, viewer: actor.member)
         let stored = try await repositories.searches.records(answer.matches.map(\.recordID))
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -69,6 +84,7 @@ public struct SearchService: Sendable {
     /// A page of the hit notices addressed to the actor's member, newest first.
     /// - Throws: `.invalid` for a limit out of range or a malformed cursor.
     public func notices(limit: Int, cursor: String?, by actor: Actor) async throws -> Page<HitNotice> {
+        try actor.require(.readRecords)
         try RecordQuery.checkLimit(limit)
         return try await repositories.searches.notices(for: actor.member, limit: limit, cursor: cursor)
     }

@@ -21,6 +21,7 @@ public struct TraceService: Sendable {
     /// The members a trace request about one of the actor's records could go to, with why.
     /// - Throws: `.notFound` for a record the actor's member may not see.
     public func addressees(for recordID: WeaponRecord.ID, by actor: Actor) async throws -> [TraceAddressee] {
+        try actor.require(.readTraces)
         let record = try await repositories.records.get(recordID, viewer: actor.member)
         let candidates = TraceAddressee.candidates(for: record)
         var members: [TraceAddressee] = []
@@ -35,7 +36,7 @@ public struct TraceService: Sendable {
     /// - Throws: `.forbidden` for a role that does not trace, or a record another member owns; `.notFound` for a
     ///   record the actor's member may not see; `.invalid` naming each bad field.
     public func create(_ input: TraceRequestInput, by actor: Actor) async throws -> TraceRequestView {
-        try requireTracer(actor)
+        try actor.require(.actOnTraces)
         guard let text = input.recordId, let recordID = WeaponRecord.ID(text) else {
             throw DomainError.invalid(field: "record_id", input.recordId == nil ? "is required" : "'\(input.recordId ?? "")' is not a record ID")
         }
@@ -63,13 +64,23 @@ public struct TraceService: Sendable {
 
     /// A request the actor's member is party to, with its timeline.
     public func get(_ id: TraceRequest.ID, by actor: Actor) async throws -> TraceRequestView {
+        try actor.require(.readTraces)
         let (request, timeline) = try await repositories.traces.getWithTimeline(id, viewer: actor.member)
+        try await repositories.audit.append(
+            AuditEvent(
+                .traceRead,
+                by: actor,
+                at: now(),
+                subject: "trace:\(id)",
+                concerns: request.counterpart(of: request.side(of: actor.member) ?? .requesting)
+            )
+        )
         return try view(request, for: actor, timeline: timeline)
     }
 
     /// Replaces a draft's addressee and particulars; as on creation, the circumstances default to the record's.
     public func revise(_ id: TraceRequest.ID, with input: TraceRequestInput, by actor: Actor) async throws -> TraceRequestView {
-        try requireTracer(actor)
+        try actor.require(.actOnTraces)
         var (requested, particulars) = try input.validated(requester: actor.member)
         try await requireMember(requested)
         if particulars.circumstances == nil {
@@ -84,7 +95,7 @@ public struct TraceService: Sendable {
     /// the requested member's deadline policy sets its deadlines.
     /// - Throws: `.invalid` naming every missing field; as ``perform(_:on:by:)``.
     public func send(_ id: TraceRequest.ID, by actor: Actor) async throws -> TraceRequestView {
-        try requireTracer(actor)
+        try actor.require(.actOnTraces)
         let draft = try await repositories.traces.get(id, viewer: actor.member)
         let record = try await repositories.records.get(draft.recordID, viewer: actor.member)
         let policy = try await repositories.traces.deadlinePolicy(of: draft.requested)
@@ -96,7 +107,7 @@ public struct TraceService: Sendable {
     ///   trace or a step of the other side; `.conflict` for a step the status does not allow; `.invalid` for a
     ///   step's bad content.
     public func perform(_ action: TraceAction, on id: TraceRequest.ID, by actor: Actor) async throws -> TraceRequestView {
-        try requireTracer(actor)
+        try actor.require(.actOnTraces)
         let at = now()
         let member = actor.member
         let stored = try await repositories.traces.update(id, viewer: member) { request in
@@ -112,6 +123,7 @@ public struct TraceService: Sendable {
     /// A page of the requests the actor's member is party to.
     /// - Throws: `.invalid` for a limit out of range or a malformed cursor.
     public func list(_ query: TraceQuery, by actor: Actor) async throws -> Page<TraceRequestView> {
+        try actor.require(.readTraces)
         try RecordQuery.checkLimit(query.limit)
         let page = try await repositories.traces.list(query, viewer: actor.member, now: now())
         return Page(items: try page.items.map { try view($0, for: actor) }, nextCursor: page.nextCursor)
@@ -119,20 +131,22 @@ public struct TraceService: Sendable {
 
     /// A file of a request's conversation.
     public func attachment(_ id: TraceAttachment.ID, of request: TraceRequest.ID, by actor: Actor) async throws -> TraceAttachment {
-        try await repositories.traces.attachment(id, of: request, viewer: actor.member)
+        try actor.require(.readTraces)
+        return try await repositories.traces.attachment(id, of: request, viewer: actor.member)
     }
 
     /// The actor's member's deadline policy.
     public func deadlinePolicy(by actor: Actor) async throws -> TraceDeadlinePolicy {
-        try await repositories.traces.deadlinePolicy(of: actor.member)
+        try actor.require(.readTraces)
+        return try await repositories.traces.deadlinePolicy(of: actor.member)
     }
 
     /// Sets the actor's member's deadline policy, for requests sent to it from now on.
     /// - Throws: `.forbidden` unless the actor is an admin; `.invalid` naming each bad limit.
     public func setDeadlinePolicy(_ policy: TraceDeadlinePolicy, by actor: Actor) async throws -> TraceDeadlinePolicy {
-        guard actor.role == .admin else { throw DomainError.forbidden("only an admin sets the member's deadlines") }
+        try actor.require(.manageMember)
         try policy.validate()
-        try await repositories.traces.setDeadlinePolicy(policy, of: actor.member)
+        try await repositories.traces.setDeadlinePolicy(policy, by: actor)
         return policy
     }
 
@@ -152,6 +166,7 @@ public struct TraceService: Sendable {
 
     /// A page of the deadline notices addressed to the actor's member, newest first.
     public func notices(limit: Int, cursor: String?, by actor: Actor) async throws -> Page<TraceNotice> {
+        try actor.require(.readTraces)
         try RecordQuery.checkLimit(limit)
         return try await repositories.traces.notices(for: actor.member, limit: limit, cursor: cursor)
     }
@@ -159,6 +174,7 @@ public struct TraceService: Sendable {
     /// The actor's member's tracing figures for a year, with SDG indicator 16.4.2.
     /// - Throws: `.invalid` for a year before 2001 (the PoA) or after this one.
     public func statistics(year: Int, by actor: Actor) async throws -> TraceStatistics {
+        try actor.require(.readStatistics)
         let at = now()
         let thisYear = Calendar.utc.component(.year, from: at)
         guard (2001...thisYear).contains(year) else {
@@ -170,12 +186,6 @@ public struct TraceService: Sendable {
     }
 
     // MARK: - Rules
-
-    private func requireTracer(_ actor: Actor) throws {
-        guard actor.role.canTrace else {
-            throw DomainError.forbidden("the \(actor.role.rawValue) role reads trace requests but does not act on them")
-        }
-    }
 
     private func requireMember(_ code: MemberCode) async throws {
         guard try await !repositories.members.existing([code]).isEmpty else {

@@ -13,14 +13,18 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 extension SQLiteDatabase {
     /// Streams a member's own records, oldest first, to `write` in chunks.
     ///
-    /// Reads from one consistent snapshot of the database; memory stays flat.
+    /// Reads from one consistent snapshot of the database; memory stays flat. The export is in the audit trail,
+    /// as the operator's for `owner`, before any record leaves.
     /// - Returns: how many records were written.
     public func exportRecords(
         owner: MemberCode,
         format: ExportFormat,
         write: @escaping @Sendable (String) throws -> Void
     ) async throws -> Int {
-        try await writer.read { db in
+        try await writer.translatedWrite { db in
+            try AuditChain.append(db, AuditEvent(.recordExport, by: .commandLine(for: owner), detail: format.rawValue))
+        }
+        return try await writer.read { db in
             let cursor = try Row.fetchCursor(
                 db,
                 sql: "SELECT * FROM weapon_record WHERE owner_code = ? ORDER BY id",

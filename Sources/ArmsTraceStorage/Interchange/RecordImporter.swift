@@ -67,6 +67,14 @@ extension SQLiteDatabase {
                     report.dryRun = dryRun
                     throw RollBack(report: report)
                 }
+                try AuditChain.append(
+                    db,
+                    AuditEvent(
+                        .recordImport,
+                        by: actor,
+                        detail: "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged"
+                    )
+                )
                 return report
             }
         } catch let rollBack as RollBack {

@@ -39,6 +39,38 @@ struct MemberSQLiteRepository: MemberRepository, SQLiteRepository {
         return Set(found.compactMap(MemberCode.init))
     }
 
+    func settings(of member: MemberCode) async throws -> MemberSettings {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT searches_per_day, maximum_candidates FROM member_settings WHERE member_code = ?",
+                arguments: [member.rawValue]
+            )
+            return row.map { MemberSettings(searchesPerDay: $0[0], maximumCandidates: $0[1]) } ?? .standard
+        }
+    }
+
+    func setSettings(_ settings: MemberSettings, by actor: Actor) async throws {
+        try await writer.translatedWrite { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO member_settings (member_code, searches_per_day, maximum_candidates, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (member_code) DO UPDATE SET searches_per_day = excluded.searches_per_day,
+                        maximum_candidates = excluded.maximum_candidates, updated_at = excluded.updated_at
+                    """,
+                arguments: [actor.member.rawValue, settings.searchesPerDay, settings.maximumCandidates, Date()]
+            )
+            try AuditChain.append(
+                db,
+                AuditEvent(
+                    .memberSettingsSet,
+                    by: actor,
+                    detail: "\(settings.searchesPerDay) searches a day, \(settings.maximumCandidates) candidates an answer"
+                )
+            )
+        }
+    }
+
     static func member(_ row: Row) throws -> Member {
         guard let code = MemberCode(row["code"]), let kind = Member.Kind(rawValue: row["kind"]) else {
             throw StorageError("member row is malformed")

@@ -85,6 +85,7 @@ public struct SQLiteDatabase: Sendable {
             records: WeaponRecordSQLiteRepository(writer: writer, admission: admission),
             searches: SearchSQLiteRepository(writer: writer, admission: admission, searchLog: searchLog),
             traces: TraceSQLiteRepository(writer: writer, admission: admission),
+            audit: AuditSQLiteRepository(writer: writer, admission: admission),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

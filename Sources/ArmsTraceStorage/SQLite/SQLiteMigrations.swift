@@ -251,6 +251,48 @@ enum SQLiteMigrations {
                 )
             }
         }
+        migrator.registerMigration("2026-11-29-04-audit") { db in
+            try db.execute(
+                sql: """
+                    -- The audit trail: a hash chain (see AuditChain). Entries are never changed or removed; the chain
+                    -- shows it if they are.
+                    CREATE TABLE audit_log (
+                        sequence INTEGER PRIMARY KEY NOT NULL CHECK (sequence >= 1),
+                        at TEXT NOT NULL,
+                        member_code TEXT,
+                        user_id TEXT,
+                        channel TEXT,
+                        action TEXT NOT NULL,
+                        subject TEXT,
+                        concerns_code TEXT,
+                        detail TEXT,
+                        previous_hash BLOB NOT NULL,
+                        hash BLOB NOT NULL
+                    );
+                    CREATE INDEX audit_log_member ON audit_log(member_code, sequence);
+                    CREATE INDEX audit_log_concerns ON audit_log(concerns_code, sequence);
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    """
+            )
+        }
+        migrator.registerMigration("2026-11-29-05-member-settings") { db in
+            try db.execute(
+                sql: """
+                    -- What each member's admin sets: the daily search quota and the most candidates per answer.
+                    CREATE TABLE member_settings (
+                        member_code TEXT PRIMARY KEY NOT NULL REFERENCES member(code),
+                        searches_per_day INTEGER NOT NULL CHECK (searches_per_day >= 1),
+                        maximum_candidates INTEGER NOT NULL CHECK (maximum_candidates >= 1),
+                        updated_at TEXT NOT NULL
+                    );
+                    -- The quota counts a member's searches of the day.
+                    CREATE INDEX search_log_member_time ON search_log(member_code, searched_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -120,6 +120,19 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     search.channel.rawValue, request, search.candidateCount,
                 ]
             )
+            let serial = search.request.serial
+            try AuditChain.append(
+                db,
+                AuditEvent(
+                    at: search.searchedAt,
+                    member: search.member,
+                    userID: search.userID,
+                    channel: search.channel,
+                    action: .search,
+                    subject: "search:\(search.id)",
+                    detail: "serial \(serial): \(search.candidateCount) candidate(s), \(logged.notices.count) notice(s)"
+                )
+            )
             for notice in logged.notices {
                 try db.execute(
                     sql: """
@@ -169,9 +182,13 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         return Page(readAhead: notices, limit: limit, cursor: \.id.description)
     }
 
-    func searchCount(member: MemberCode) async throws -> Int {
+    func searchCount(member: MemberCode, since: Date?) async throws -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM search_log WHERE member_code = ?", arguments: [member.rawValue]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM search_log WHERE member_code = ? AND searched_at >= ?",
+                arguments: [member.rawValue, since ?? .distantPast]
+            ) ?? 0
         }
     }
 }

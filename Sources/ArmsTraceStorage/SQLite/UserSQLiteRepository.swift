@@ -16,6 +16,19 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
                 sql: "INSERT INTO app_user (id, member_code, name, role, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [user.id.description, user.member.rawValue, user.name, user.role.rawValue, user.createdAt]
             )
+            try AuditChain.append(
+                db,
+                AuditEvent(
+                    at: user.createdAt,
+                    member: nil,
+                    userID: nil,
+                    channel: .cli,
+                    action: .userAdd,
+                    subject: "user:\(user.id)",
+                    concerns: user.member,
+                    detail: user.role.rawValue
+                )
+            )
         }
     }
 
@@ -44,6 +57,20 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
             try db.execute(
                 sql: "INSERT INTO api_token (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [UUID.version7().uuidString.lowercased(), user.description, name, hash, Date(), expiresAt]
+            )
+            let member = try String.fetchOne(db, sql: "SELECT member_code FROM app_user WHERE id = ?", arguments: [user.description])
+            try AuditChain.append(
+                db,
+                AuditEvent(
+                    at: Date(),
+                    member: nil,
+                    userID: nil,
+                    channel: .cli,
+                    action: .tokenIssue,
+                    subject: "user:\(user)",
+                    concerns: member.flatMap(MemberCode.init),
+                    detail: name
+                )
             )
         }
         return IssuedToken(secret: secret, userID: user, name: name, expiresAt: expiresAt)

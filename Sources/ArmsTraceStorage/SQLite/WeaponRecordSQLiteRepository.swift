@@ -13,6 +13,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             guard try RecordRowWriter(db).insert(.init(details), id: id, by: actor, at: .init(Date())) else {
                 throw DomainError.conflict(Self.duplicateReference(details))
             }
+            try AuditChain.append(db, AuditEvent(.recordCreate, by: actor, subject: "record:\(id)", detail: details.externalRef))
             return try Self.fetch(db, id: id)!
         }
     }
@@ -35,6 +36,10 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             }
             guard current.details != details else { return current }
             try RecordRowWriter(db).update(id, from: current.details, to: .init(details), version: current.version + 1, by: actor, at: .init(Date()))
+            try AuditChain.append(
+                db,
+                AuditEvent(.recordUpdate, by: actor, subject: "record:\(id)", detail: "version \(current.version + 1)")
+            )
             return try Self.fetch(db, id: id)!
         }
     }

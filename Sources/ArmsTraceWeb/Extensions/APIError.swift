@@ -77,6 +77,7 @@ struct APIError: Error, Sendable {
                 self.init(status: .unauthorized, code: "unauthenticated", message: "send a valid API token as 'Authorization: Bearer <token>'")
             case .conflict(let message): self.init(status: .conflict, code: "conflict", message: message)
             case .unavailable(let message): self.init(status: .serviceUnavailable, code: "unavailable", message: message)
+            case .limitReached(let message): self.init(status: .tooManyRequests, code: "limit_reached", message: message)
             }
         case let error as any HTTPResponseError:
             // Hummingbird's own errors: a route that does not exist, a body over the limit.

@@ -1,0 +1,243 @@
+import ArmsTraceDomain
+import ArmsTraceSearch
+import ArmsTraceWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every route of the API × every role of a member × the member's own, a shared and a foreign object: the answer of
+/// each cell is written down here, and the test fails when a route has no row, so a new endpoint cannot slip in
+/// unchecked.
+///
+/// Kenya's four users (admin, officer, analyst, auditor) ask. "Own" is a Kenyan record (shared with no one) or a
+/// trace request Kenya sent to Uganda; "shared" is a Ugandan record shared with Kenya; "foreign" is a Ugandan record
+/// shared with no one, or a trace request between Uganda and France.
+@Suite struct AuthorizationMatrixTests {
+    enum Target: String, CaseIterable {
+        case own, shared, foreign
+    }
+
+    /// The expected status for admin, officer, analyst and auditor, in that order.
+    typealias Row = [HTTPResponse.Status]
+
+    static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
+
+    /// The matrix. Routes without an object take the `own` column only.
+    static let matrix: [String: [Target: Row]] = [
+        "GET /api/v1/me": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/members": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/settings": [.own: [.ok, .ok, .ok, .ok]],
+        "PUT /api/v1/settings": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        "GET /api/v1/records": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/records": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/records/{id}": [
+            .own: [.ok, .ok, .ok, .forbidden], .shared: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "PUT /api/v1/records/{id}": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .shared: [.forbidden, .forbidden, .forbidden, .forbidden],
+            .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/records/{id}/history": [
+            .own: [.ok, .ok, .ok, .forbidden], .shared: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "GET /api/v1/records/{id}/trace-addressees": [
+            .own: [.ok, .ok, .ok, .forbidden], .shared: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "POST /api/v1/searches": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/notifications": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/traces": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/traces": [.own: [.created, .created, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden]],
+        "GET /api/v1/traces/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
+        "GET /api/v1/traces/{id}/print": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
+        "GET /api/v1/traces/{id}/attachments/{attachment}": [
+            .own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "PUT /api/v1/traces/{id}": [
+            .own: [.conflict, .conflict, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/send": [
+            .own: [.conflict, .conflict, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/acknowledge": [
+            .own: [.forbidden, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/request-information": [
+            .own: [.forbidden, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/provide-information": [
+            .own: [.conflict, .conflict, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/delay": [
+            .own: [.forbidden, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/answer": [
+            .own: [.forbidden, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/decline": [
+            .own: [.forbidden, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/withdraw": [.own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden]],
+        "POST /api/v1/traces/{id}/close": [
+            .own: [.conflict, .conflict, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/traces/{id}/messages": [
+            .own: [.created, .created, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/tracing/statistics": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/tracing/statistics/print": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/tracing/deadlines": [.own: [.ok, .ok, .ok, .forbidden]],
+        "PUT /api/v1/tracing/deadlines": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        "GET /api/v1/tracing/notices": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/audit": [.own: [.forbidden, .forbidden, .forbidden, .ok]],
+    ]
+
+    /// Routes anyone may call without a token.
+    static let open: Set<String> = ["GET /", "GET /static/app.css", "GET /health", "GET /api/v1/openapi.yaml"]
+
+    @Test func everyRouteHasARow() async throws {
+        let world = try await TestWorld.make()
+        let router = try await buildRouter(repositories: world.repositories, searchIndex: SerialIndex([]))
+        let served = Set(router.routes.map { "\($0.method) \($0.path)" })
+        let covered = Set(Self.matrix.keys).union(Self.open)
+        #expect(served.subtracting(covered).isEmpty, "routes without a row: \(served.subtracting(covered).sorted())")
+        #expect(covered.subtracting(served).isEmpty, "rows without a route: \(covered.subtracting(served).sorted())")
+    }
+
+    @Test func everyCellAnswersAsWrittenDown() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let fixture = try await Fixture(client, world)
+            for (route, columns) in Self.matrix.sorted(by: { $0.key < $1.key }) {
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let method = HTTPRequest.Method(String(parts[0]))!
+                for (target, expected) in columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    for (role, status) in zip(Self.roles, expected) {
+                        let (path, body) = try await fixture.request(String(parts[1]), method: method, target: target, role: role)
+                        let response = try await client.execute(uri: path, method: method, headers: world.headers(role), body: body.map(json))
+                        #expect(response.status == status, "\(route) \(target) as \(role): \(response.status.code) \(response.text.prefix(160))")
+                        #expect(response.headers[.xContentTypeOptions] == "nosniff" && response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                        #expect(response.headers[.contentSecurityPolicy] != nil)
+                    }
+                }
+                // No token, no answer.
+                let (path, body) = try await fixture.request(String(parts[1]), method: method, target: .own, role: "ken")
+                #expect(
+                    try await client.execute(uri: path, method: method, headers: world.headers(nil), body: body.map(json)).status == .unauthorized
+                )
+            }
+        }
+    }
+
+    /// The objects the matrix points at, and a fresh one where a cell changes what it touches.
+    struct Fixture {
+        let client: any TestClientProtocol
+        let world: TestWorld
+        let records: [Target: String]
+        let foreignTrace: String
+        let foreignAttachment: String
+
+        init(_ client: any TestClientProtocol, _ world: TestWorld) async throws {
+            self.client = client
+            self.world = world
+            let own = try await SearchAPITests.create(client, world, "ken", fullInput.with("external_ref", "KEN-OWN").with("sharing", "owner"))
+            let shared = try await SearchAPITests.create(client, world, "uga", fullInput.with("external_ref", "UGA-SHARED").with("sharing", ["KEN"]))
+            let foreign = try await SearchAPITests.create(client, world, "uga", fullInput.with("external_ref", "UGA-OWN").with("sharing", "owner"))
+            records = [.own: own, .shared: shared, .foreign: foreign]
+            let trace = try await Self.sentTrace(client, world, from: "uga", record: foreign, to: "FRA")
+            foreignTrace = trace
+            foreignAttachment = try await Self.attach(client, world, "uga", trace: trace)
+        }
+
+        /// A trace request sent from `record` by `token`'s member to `to`.
+        static func sentTrace(
+            _ client: any TestClientProtocol,
+            _ world: TestWorld,
+            from token: String,
+            record: String,
+            to: String
+        ) async throws
+            -> String
+        {
+            let body: [String: Any] = [
+                "record_id": record, "requested": to, "grounds": ["not_marked"], "legal_basis": "Act", "intended_use": "Investigation",
+            ]
+            let created = try await client.execute(uri: "/api/v1/traces", method: .post, headers: world.headers(token), body: json(body))
+            let id = try #require(created.object["id"] as? String, "\(created.text)")
+            let sent = try await client.execute(uri: "/api/v1/traces/\(id)/send", method: .post, headers: world.headers(token))
+            #expect(sent.status == .ok, "\(sent.text)")
+            return id
+        }
+
+        static func attach(_ client: any TestClientProtocol, _ world: TestWorld, _ token: String, trace: String) async throws -> String {
+            let body: [String: Any] = ["attachments": [["name": "a.txt", "content_type": "text/plain", "content": "aGk="]]]
+            let response = try await client.execute(
+                uri: "/api/v1/traces/\(trace)/messages",
+                method: .post,
+                headers: world.headers(token),
+                body: json(body)
+            )
+            #expect(response.status == .created, "\(response.text)")
+            let view = try await client.execute(uri: "/api/v1/traces/\(trace)", method: .get, headers: world.headers(token)).object
+            let entry = try #require((view["timeline"] as? [[String: Any]])?.last)
+            return try #require((entry["attachments"] as? [[String: Any]])?.first?["id"] as? String)
+        }
+
+        /// The concrete path and body of one cell.
+        func request(_ template: String, method: HTTPRequest.Method, target: Target, role: String) async throws -> (String, [String: Any]?) {
+            var path = template
+            var body: [String: Any]?
+            if template.hasPrefix("/api/v1/records/{id}") {
+                path = path.replacingOccurrences(of: "{id}", with: records[target]!)
+            }
+            if template.hasPrefix("/api/v1/traces/{id}") {
+                // Each cell on Kenya's own request gets a fresh one, sent to Uganda: a step that succeeds (withdraw)
+                // must not change what the next cell sees.
+                let trace: String
+                var attachment = foreignAttachment
+                if target == .own {
+                    trace = try await Self.sentTrace(client, world, from: "ken", record: records[.own]!, to: "UGA")
+                    attachment = try await Self.attach(client, world, "ken", trace: trace)
+                } else {
+                    trace = foreignTrace
+                }
+                path = path.replacingOccurrences(of: "{id}", with: trace).replacingOccurrences(of: "{attachment}", with: attachment)
+            }
+            switch (method, template) {
+            case (.post, "/api/v1/records"):
+                body = fullInput.with("external_ref", "KEN-NEW-\(UUID().uuidString.prefix(8))")
+            case (.put, "/api/v1/records/{id}"):
+                body = fullInput.with("external_ref", target == .own ? "KEN-OWN" : "X").with("sharing", "owner")
+            case (.post, "/api/v1/searches"):
+                body = ["serial": "5612345"]
+            case (.post, "/api/v1/traces"):
+                body = ["record_id": records[target]!, "requested": target == .own ? "UGA" : "FRA"]
+            case (.put, "/api/v1/traces/{id}"):
+                body = ["requested": "UGA"]
+            case (.post, let step) where step.hasPrefix("/api/v1/traces/{id}/"):
+                body = Self.stepBodies[String(step.dropFirst("/api/v1/traces/{id}/".count))] ?? [:]
+            case (.put, "/api/v1/settings"):
+                body = ["searches_per_day": 10_000, "maximum_candidates": 200]
+            case (.put, "/api/v1/tracing/deadlines"):
+                body = ["urgent": ["acknowledge_hours": 24, "answer_hours": 48], "routine": ["acknowledge_hours": 120, "answer_hours": 720]]
+            default:
+                break
+            }
+            return (path, body)
+        }
+
+        static var stepBodies: [String: [String: Any]] {
+            [
+                "request-information": ["question": "Photos?"],
+                "provide-information": ["text": "Attached"],
+                "delay": ["ground": "ongoing_investigation", "expected_by": "2099-01-01T00:00:00Z"],
+                "answer": ["chain_of_custody": [["kind": "manufacture", "party": "Maker"]], "point_of_diversion_established": false],
+                "decline": ["ground": "national_security"],
+                "withdraw": ["reason": "Duplicate"],
+                "close": ["origin_established": false],
+                "messages": ["text": "Any news?"],
+            ]
+        }
+    }
+}

@@ -81,6 +81,7 @@ let package = Package(
                 "ArmsTraceStorage",
                 "ArmsTraceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,7 +108,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ArmsTraceStorageTests",
-            dependencies: ["ArmsTraceDomain", "ArmsTraceStorage", "ArmsTraceStorageTesting"],
+            dependencies: [
+                "ArmsTraceDomain", "ArmsTraceStorage", "ArmsTraceStorageTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

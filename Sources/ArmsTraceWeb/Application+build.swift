@@ -1,7 +1,7 @@
 public import ArmsTraceDomain
 import ArmsTraceSearch
 import ArmsTraceStorage
-import Foundation
+public import Foundation
 public import Hummingbird
 public import Logging
 import Mustache
@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     /// How often the server looks for trace request deadlines that passed, and sends their notices; `nil` never.
     /// Default 60 seconds.
     public var traceDeadlineCheckInterval: Duration?
+    /// The Ed25519 private key (32 raw bytes) the server signs the audit chain's head with, every minute when new
+    /// entries came; `nil` signs nothing. Read from a file by `armstrace serve --audit-key-file`.
+    public var auditSigningKey: Data?
 
     public init(
         host: String = "127.0.0.1",
@@ -38,7 +41,8 @@ public struct AppConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         loadsSearchIndexInBackground: Bool = false,
         searchIndexCatchUpInterval: Duration? = .seconds(5),
-        traceDeadlineCheckInterval: Duration? = .seconds(60)
+        traceDeadlineCheckInterval: Duration? = .seconds(60),
+        auditSigningKey: Data? = nil
     ) {
         self.host = host
         self.port = port
@@ -48,6 +52,7 @@ public struct AppConfiguration: Sendable {
         self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
         self.searchIndexCatchUpInterval = searchIndexCatchUpInterval
         self.traceDeadlineCheckInterval = traceDeadlineCheckInterval
+        self.auditSigningKey = auditSigningKey
     }
 }
 
@@ -116,6 +121,15 @@ public func buildApplication(
             PeriodicJob(name: "trace deadline check", interval: interval, logger: logger) {
                 let passed = try await traces.noticePassedDeadlines()
                 if !passed.isEmpty { logger.info("trace deadlines passed", metadata: ["count": "\(passed.count)"]) }
+            }
+        )
+    }
+    if let key = configuration.auditSigningKey {
+        jobs.append(
+            PeriodicJob(name: "audit head signing", interval: .seconds(60), logger: logger) {
+                if let sequence = try await repositories.audit.signHead(privateKey: key, at: Date()) {
+                    logger.debug("audit head signed", metadata: ["entry": "\(sequence)"])
+                }
             }
         )
     }

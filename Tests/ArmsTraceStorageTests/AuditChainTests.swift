@@ -1,5 +1,6 @@
 import ArmsTraceDomain
 import ArmsTraceStorage
+import Crypto
 import Foundation
 import Testing
 
@@ -114,5 +115,25 @@ import Testing
         let database = try await Self.busyDatabase()
         await #expect(throws: (any Error).self) { try await database.execute(sql: "UPDATE audit_log SET detail = 'x' WHERE sequence = 1") }
         await #expect(throws: (any Error).self) { try await database.execute(sql: "DELETE FROM audit_log WHERE sequence = 1") }
+    }
+
+    @Test func aSignedHeadShowsACutOffTailAndAWrongKey() async throws {
+        let database = try await Self.busyDatabase()
+        let key = Curve25519.Signing.PrivateKey()
+        let signed = try #require(try await database.repositories.audit.signHead(privateKey: key.rawRepresentation, at: Date()))
+        #expect(try await database.repositories.audit.signHead(privateKey: key.rawRepresentation, at: Date()) == nil, "nothing new to sign")
+        let intact = try await database.verifyAuditChain(publicKey: key.publicKey)
+        #expect(intact.isIntact && intact.signedHeads == 1)
+
+        let other = Curve25519.Signing.PrivateKey().publicKey
+        #expect(try await database.verifyAuditChain(publicKey: other).problem?.contains("no valid signature") == true)
+
+        // Cutting off the last two entries leaves a chain that is whole in itself; the signed head shows the cut.
+        try await database.execute(sql: "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE sequence >= \(signed - 1)")
+        #expect(try await database.verifyAuditChain().isIntact, "without the key, a shorter chain looks whole")
+        let cut = try await database.verifyAuditChain(publicKey: key.publicKey)
+        #expect(cut.firstBadEntry == signed)
+        #expect(cut.problem?.hasPrefix("entry \(signed), signed as the head at") == true)
+        #expect(cut.problem?.hasSuffix("is missing: the trail was cut short") == true)
     }
 }

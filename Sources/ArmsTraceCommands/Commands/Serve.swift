@@ -2,6 +2,7 @@ import ArgumentParser
 import ArmsTraceDomain
 import ArmsTraceStorage
 import ArmsTraceWeb
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -28,6 +29,14 @@ extension ArmsTraceCommand {
 
         @Option(help: "How many demo records --demo seeds.")
         var demoRecords = 20_000
+
+        @Option(
+            help: ArgumentHelp(
+                "The file holding the Ed25519 key that signs the audit trail's head every minute (default: $ARMSTRACE_AUDIT_KEY_FILE; none: unsigned). Make one with `armstrace audit keygen`.",
+                valueName: "path"
+            )
+        )
+        var auditKeyFile: String?
 
         @Option(help: "The log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: String = "info"
@@ -56,11 +65,17 @@ extension ArmsTraceCommand {
                 databasePath: path,
                 migrate: true,
                 logLevel: Logger.Level(rawValue: logLevel)!,
-                loadsSearchIndexInBackground: true
+                loadsSearchIndexInBackground: true,
+                auditSigningKey: try auditKeyPath.map { try AuditSigning.privateKey(fromFile: $0).rawRepresentation }
             )
             let app = try await buildApplication(configuration: configuration)
             say("ArmsTrace on http://\(host):\(port)/ with \(path)")
             try await app.runService()
+        }
+
+        /// The audit key file in force: the option, else the environment.
+        private var auditKeyPath: String? {
+            auditKeyFile ?? ProcessInfo.processInfo.environment["ARMSTRACE_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         }
 
         private func printDemoUsers(_ users: [DemoUser], host: String, port: Int) {

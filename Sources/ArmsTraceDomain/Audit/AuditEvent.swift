@@ -121,6 +121,10 @@ public protocol AuditRepository: Sendable {
     /// Appends an event in a transaction of its own: for reads, whose data leaves only once this returns.
     func append(_ event: AuditEvent) async throws
 
+    /// Signs the chain's head with an Ed25519 private key (its 32 raw bytes) unless it is signed already.
+    /// - Returns: the sequence number signed now; `nil` when there was nothing new to sign.
+    func signHead(privateKey: Data, at now: Date) async throws -> Int64?
+
     /// A page of the entries by or concerning `member`, newest first; `cursor` is a sequence number.
     /// - Throws: `DomainError.invalid` for a malformed cursor.
     func entries(for member: MemberCode, limit: Int, cursor: String?) async throws -> Page<AuditEntry>

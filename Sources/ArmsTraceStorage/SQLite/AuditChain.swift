@@ -1,5 +1,5 @@
 public import ArmsTraceDomain
-import Crypto
+public import Crypto
 import Foundation
 import GRDB
 
@@ -68,6 +68,8 @@ public struct AuditVerification: Sendable, Equatable {
     public var entries: Int
     /// The head's sequence number and hash (hex), if any entry exists.
     public var head: (sequence: Int64, hash: String)?
+    /// How many signed heads were checked; 0 when no public key was given.
+    public var signedHeads: Int = 0
     /// The first problem, naming the entry; `nil` when the chain is intact.
     public var problem: String?
     /// The sequence number of the first entry found wrong.
@@ -76,16 +78,18 @@ public struct AuditVerification: Sendable, Equatable {
     public var isIntact: Bool { problem == nil }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.entries == rhs.entries && lhs.problem == rhs.problem && lhs.firstBadEntry == rhs.firstBadEntry
+        lhs.entries == rhs.entries && lhs.signedHeads == rhs.signedHeads && lhs.problem == rhs.problem && lhs.firstBadEntry == rhs.firstBadEntry
             && lhs.head?.sequence == rhs.head?.sequence && lhs.head?.hash == rhs.head?.hash
     }
 }
 
 extension SQLiteDatabase {
     /// Reads the whole audit chain in order and checks every link: sequence numbers without gaps, each entry
-    /// following the one before, each hash matching its entry. Stops at the first problem, which it names.
-    public func verifyAuditChain() async throws -> AuditVerification {
-        try await writer.read { db in
+    /// following the one before, each hash matching its entry; then, given the operator's public key, every signed
+    /// head. Stops at the first problem, which it names.
+    public func verifyAuditChain(publicKey: Curve25519.Signing.PublicKey? = nil) async throws -> AuditVerification {
+        let publicKeyBytes = publicKey?.rawRepresentation
+        return try await writer.read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: "SELECT sequence, " + AuditChain.columns.joined(separator: ", ") + ", previous_hash, hash FROM audit_log ORDER BY sequence"
@@ -122,6 +126,14 @@ extension SQLiteDatabase {
                 previous = storedHash
                 expectedSequence += 1
             }
+            if let publicKeyBytes, let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKeyBytes) {
+                if let (problem, entry) = try verifySignedHeads(db, publicKey: publicKey) {
+                    result.problem = problem
+                    result.firstBadEntry = entry
+                    return result
+                }
+                result.signedHeads = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_head") ?? 0
+            }
             return result
         }
     }
@@ -139,6 +151,23 @@ struct AuditSQLiteRepository: AuditRepository, SQLiteRepository {
 
     func append(_ event: AuditEvent) async throws {
         try await writer.translatedWrite { db in try AuditChain.append(db, event) }
+    }
+
+    func signHead(privateKey: Data, at now: Date) async throws -> Int64? {
+        // The key crosses into GRDB's writer as bytes: swift-crypto's key types are not Sendable.
+        try await writer.translatedWrite { db in
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: privateKey)
+            guard let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1") else { return nil }
+            let sequence: Int64 = head["sequence"]
+            let hash: Data = head["hash"]
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM audit_head WHERE sequence = ?", arguments: [sequence]) == nil else { return nil }
+            let signature = try key.signature(for: AuditSigning.message(sequence: sequence, hash: hash))
+            try db.execute(
+                sql: "INSERT INTO audit_head (sequence, hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
+                arguments: [sequence, hash, AuditChain.timestamp(now), key.publicKey.rawRepresentation, signature]
+            )
+            return sequence
+        }
     }
 
     func entries(for member: MemberCode, limit: Int, cursor: String?) async throws -> Page<AuditEntry> {

@@ -293,6 +293,24 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-06-audit-heads") { db in
+            try db.execute(
+                sql: """
+                    -- Signed heads of the audit chain (see AuditSigning): what shows a cut-off tail or a rewritten chain.
+                    CREATE TABLE audit_head (
+                        sequence INTEGER PRIMARY KEY NOT NULL,
+                        hash BLOB NOT NULL,
+                        signed_at TEXT NOT NULL,
+                        public_key BLOB NOT NULL,
+                        signature BLOB NOT NULL
+                    );
+                    CREATE TRIGGER audit_head_no_update BEFORE UPDATE ON audit_head
+                    BEGIN SELECT RAISE(ABORT, 'audit_head is append-only'); END;
+                    CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+                    BEGIN SELECT RAISE(ABORT, 'audit_head is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -160,13 +160,21 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
             let store = self.store
             let viewerNumber = store.memberNumber(viewer)
             var found: [Found] = []
+            // Matches the viewer may not see: counted apart, and answered only as restricted hits.
+            var hidden: [Found] = []
+            func keep(_ match: Found) {
+                if store.isVisible(match.slot, to: viewerNumber) {
+                    found.append(match)
+                } else if store.isLive(match.slot) {
+                    hidden.append(match)
+                }
+            }
             if query.isPattern {
                 forEachPatternCandidate(query.serial) { slot in
-                    guard store.isVisible(slot, to: viewerNumber) else { return }
                     let distance = store.withSerial(slot) { serial in
                         query.serial.withUnsafeBufferPointer { SerialMatcher.patternDistance($0, serial) }
                     }
-                    if let distance { found.append(Found(slot: slot, distance: distance, source: .pattern)) }
+                    if let distance { keep(Found(slot: slot, distance: distance, source: .pattern)) }
                 }
             } else {
                 var seen = Set<UInt32>()
@@ -178,21 +186,21 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     if !serialDelta.isEmpty {
                         for hash in probes { serialDelta.forEachSlot(hash) { seen.insert($0) } }
                     }
-                    for slot in seen where store.isVisible(slot, to: viewerNumber) {
+                    for slot in seen where store.isLive(slot) {
                         let distance = store.withSerial(slot) { SerialDistance.distance(serial, $0, limit: SerialDistance.maximumDistance) }
-                        if let distance { found.append(Found(slot: slot, distance: distance, source: .serial)) }
+                        if let distance { keep(Found(slot: slot, distance: distance, source: .serial)) }
                     }
                     let markingHash = Self.fold(serial) { SerialHasher.hash($0, seed: Self.markingSeed) }
                     var markingSlots = Set<UInt32>()
                     markingTable.forEachSlot(markingHash) { markingSlots.insert($0) }
                     markingDelta.forEachSlot(markingHash) { markingSlots.insert($0) }
-                    let serialSlots = markingSlots.isEmpty ? [] : Set(found.map(\.slot))
-                    for slot in markingSlots where !serialSlots.contains(slot) && store.isVisible(slot, to: viewerNumber) {
-                        found.append(Found(slot: slot, distance: 0, source: .marking))
+                    let serialSlots = markingSlots.isEmpty ? [] : Set(found.map(\.slot) + hidden.map(\.slot))
+                    for slot in markingSlots where !serialSlots.contains(slot) {
+                        keep(Found(slot: slot, distance: 0, source: .marking))
                     }
                 }
             }
-            return answer(found, query: query, store: store)
+            return answer(found, hidden: hidden, query: query, store: store)
         }
     }
 
@@ -220,7 +228,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     }
 
     /// Ranks what was found and explains the best; runs under the read lock.
-    private func answer(_ found: [Found], query: SerialQuery, store: SlotStore) -> IndexAnswer {
+    private func answer(_ found: [Found], hidden: [Found] = [], query: SerialQuery, store: SlotStore) -> IndexAnswer {
         let comparable = store.comparable(query)
         var ranked = found
         for i in ranked.indices { ranked[i].score = ranked[i].distance + store.agreementScore(ranked[i].slot, with: comparable) }
@@ -237,7 +245,17 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                 disagreements: disagreements
             )
         }
-        return IndexAnswer(matches: matches, total: found.count)
+        let restricted = hidden.sorted { ($0.distance, ~$0.slot) < ($1.distance, ~$1.slot) }.prefix(query.limit).map { found in
+            IndexMatch(
+                recordID: store.recordID(found.slot),
+                owner: store.owner(of: found.slot),
+                source: found.source,
+                distance: found.distance,
+                agreements: [],
+                disagreements: []
+            )
+        }
+        return IndexAnswer(matches: matches, total: found.count, restricted: restricted)
     }
 
     // MARK: - Patterns

@@ -97,6 +97,9 @@ struct SlotStore: Sendable {
 
     /// Whether the member numbered `viewer` may see the slot (`nil`: an unknown member, who sees shared records).
     @inline(__always)
+    /// Whether the slot holds a current record (not one replaced by a later version).
+    func isLive(_ slot: UInt32) -> Bool { sharing[Int(slot)] != SharingCode.replaced.rawValue }
+
     func isVisible(_ slot: UInt32, to viewer: UInt16?) -> Bool {
         switch sharing[Int(slot)] {
         case SharingCode.all.rawValue: return true

@@ -199,6 +199,9 @@ import Testing
         func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
         func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> { Page(items: [], nextCursor: nil) }
         func searchCount(member: MemberCode, since: Date?) async throws -> Int { 0 }
+        func release(_ notice: HitNotice.ID, by actor: Actor, at now: Date) async throws -> (HitRelease, WeaponRecord) {
+            throw DomainError.notFound(entity: "notice", id: notice.description)
+        }
     }
 
     @Test func searchesWaitForTheLoadAndChangesMadeMeanwhileAreKept() async throws {

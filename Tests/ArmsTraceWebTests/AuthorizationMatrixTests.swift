@@ -47,6 +47,9 @@ import Testing
         ],
         "POST /api/v1/searches": [.own: [.ok, .ok, .ok, .forbidden]],
         "GET /api/v1/notifications": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/notifications/{id}/release": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
         "GET /api/v1/traces": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/traces": [.own: [.created, .created, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden]],
         "GET /api/v1/traces/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
@@ -190,6 +193,21 @@ import Testing
             var body: [String: Any]?
             if template.hasPrefix("/api/v1/records/{id}") {
                 path = path.replacingOccurrences(of: "{id}", with: records[target]!)
+            }
+            if template == "/api/v1/notifications/{id}/release" {
+                // A fresh restricted hit each time: on Kenya's hidden record (own), or on Uganda's (foreign).
+                let (owner, searcher) = target == .own ? ("ken", "uga") : ("uga", "ken")
+                let serial = "RH\(Int.random(in: 100_000...999_999))"
+                _ = try await SearchAPITests.create(
+                    client,
+                    world,
+                    owner,
+                    fullInput.with("external_ref", "RH-\(UUID().uuidString.prefix(8))").with("sharing", "owner").with("serial_number", serial)
+                        .with("markings", [["kind": "manufacture", "text": serial]])
+                )
+                let result = try await SearchAPITests.search(client, world, searcher, ["serial": serial])
+                let reference = try #require((result.object["restricted"] as? [[String: Any]])?.first?["reference"] as? String)
+                path = path.replacingOccurrences(of: "{id}", with: reference)
             }
             if template.hasPrefix("/api/v1/traces/{id}") {
                 // Each cell on Kenya's own request gets a fresh one, sent to Uganda: a step that succeeds (withdraw)

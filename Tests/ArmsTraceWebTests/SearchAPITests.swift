@@ -65,17 +65,46 @@ import Testing
         }
     }
 
-    @Test func anOwnerOnlyRecordIsNeverAHitForOthers() async throws {
+    @Test func aRecordTheSearcherMayNotSeeIsARestrictedHitUntilItsOwnerReleasesIt() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in
-            _ = try await Self.create(client, world, "ken", fullInput.with("sharing", "owner"))
+            let hidden = try await Self.create(client, world, "ken", fullInput.with("sharing", "owner"))
             _ = try await Self.create(client, world, "ken", fullInput.with("external_ref", "KEN-2").with("sharing", ["FRA"]))
             let uga = try await Self.search(client, world, "uga", ["serial": "5612345"])
-            #expect(uga.object["hit"] as? Bool == false)
+            #expect(uga.object["hit"] as? Bool == true, "a hit, but a restricted one")
+            #expect(uga.object["total"] as? Int == 0)
             #expect((uga.object["candidates"] as? [Any])?.isEmpty == true)
+            let restricted = try #require((uga.object["restricted"] as? [[String: Any]]))
+            #expect(restricted.count == 2)
+            #expect(Set(restricted.flatMap(\.keys)) == ["reference", "owner"], "the owner and a reference, nothing more")
             let fra = try await Self.search(client, world, "fra", ["serial": "5612345"])
             #expect(fra.object["total"] as? Int == 1, "the record shared with FRA")
-            #expect(try await Self.notices(client, world, "ken").count == 1)
+            #expect((fra.object["restricted"] as? [Any])?.count == 1)
+            let notices = try await Self.notices(client, world, "ken")
+            #expect(notices.count == 4)
+            #expect(notices.filter { $0["restricted"] as? Bool == true }.count == 3)
+
+            // Uganda cannot read the record until Kenya releases it; the release is Kenya's to make, once.
+            #expect(try await client.execute(uri: "/api/v1/records/\(hidden)", method: .get, headers: world.headers("uga")).status == .notFound)
+            let reference = try #require(
+                restricted.compactMap { $0["reference"] as? String }.first { reference in
+                    notices.contains { $0["id"] as? String == reference && $0["record_id"] as? String == hidden }
+                }
+            )
+            let uri = "/api/v1/notifications/\(reference)/release"
+            #expect(try await client.execute(uri: uri, method: .post, headers: world.headers("uga")).status == .notFound)
+            #expect(try await client.execute(uri: uri, method: .post, headers: world.headers("kenAnalyst")).status == .forbidden)
+            let released = try await client.execute(uri: uri, method: .post, headers: world.headers("ken"))
+            #expect(released.status == .ok, "\(released.text)")
+            #expect(released.object["released_to"] as? String == "UGA")
+            #expect(try await client.execute(uri: uri, method: .post, headers: world.headers("ken")).status == .conflict)
+            #expect(try await client.execute(uri: "/api/v1/records/\(hidden)", method: .get, headers: world.headers("uga")).status == .ok)
+            let again = try await Self.search(client, world, "uga", ["serial": "5612345"])
+            #expect(again.object["total"] as? Int == 1, "the released record is now a full candidate")
+            let history = try await client.execute(uri: "/api/v1/records/\(hidden)/history", method: .get, headers: world.headers("ken")).object
+            #expect((history["entries"] as? [Any])?.count == 2, "the release is a new version of the record")
+            let afterRelease = try await Self.notices(client, world, "ken")
+            #expect(afterRelease.contains { ($0["release"] as? [String: Any])?["notice_id"] as? String == reference })
         }
     }
 

@@ -15,6 +15,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case recordImport = "record_import"
         case recordExport = "record_export"
         case search
+        case hitRelease = "hit_release"
         case traceCreate = "trace_create"
         case traceStep = "trace_step"
         case traceRead = "trace_read"

@@ -18,6 +18,11 @@ public struct HitNotice: Sendable, Equatable, Codable, Identifiable {
     public var source: IndexMatch.Source
     /// In edits (cost units / 4).
     public var distance: Double
+    /// Whether the searcher's member may not see the record: it learned only that the recipient holds a match, and
+    /// sees the record once the recipient releases it (``release``).
+    public var restricted: Bool
+    /// The recipient's release of a restricted record to the searcher, once made.
+    public var release: HitRelease?
 
     public init(
         id: ID,
@@ -29,7 +34,9 @@ public struct HitNotice: Sendable, Equatable, Codable, Identifiable {
         searchedAt: Date,
         request: SearchRequest,
         source: IndexMatch.Source,
-        distance: Double
+        distance: Double,
+        restricted: Bool = false,
+        release: HitRelease? = nil
     ) {
         self.id = id
         self.recipient = recipient
@@ -41,6 +48,26 @@ public struct HitNotice: Sendable, Equatable, Codable, Identifiable {
         self.request = request
         self.source = source
         self.distance = distance
+        self.restricted = restricted
+        self.release = release
+    }
+}
+
+/// A record owner's release of a restricted hit's record to the member that searched (Prüm: details follow only on
+/// the holder's decision). The record's sharing gains the searcher, in the record's history.
+public struct HitRelease: Sendable, Equatable, Codable {
+    public var noticeID: HitNotice.ID
+    public var recordID: WeaponRecord.ID
+    public var releasedTo: MemberCode
+    public var releasedBy: User.ID?
+    public var releasedAt: Date
+
+    public init(noticeID: HitNotice.ID, recordID: WeaponRecord.ID, releasedTo: MemberCode, releasedBy: User.ID?, releasedAt: Date) {
+        self.noticeID = noticeID
+        self.recordID = recordID
+        self.releasedTo = releasedTo
+        self.releasedBy = releasedBy
+        self.releasedAt = releasedAt
     }
 }
 

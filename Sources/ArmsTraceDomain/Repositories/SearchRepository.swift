@@ -17,6 +17,14 @@ public protocol SearchRepository: Sendable {
     /// - Throws: `DomainError.invalid` for a malformed cursor.
     func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice>
 
+    /// Releases the record of a restricted hit notice addressed to the actor's member to the member that searched:
+    /// the record's sharing gains that member (a new version, in its history), and the release is stored and
+    /// audited, in one transaction.
+    /// - Returns: the release and the record as it now is.
+    /// - Throws: `.notFound` for a notice not addressed to the actor's member; `.conflict` for a notice that is not
+    ///   restricted or already released.
+    func release(_ notice: HitNotice.ID, by actor: Actor, at now: Date) async throws -> (HitRelease, WeaponRecord)
+
     /// How many searches the log holds for `member`, since `since` when given.
     func searchCount(member: MemberCode, since: Date?) async throws -> Int
 }

@@ -106,10 +106,14 @@ public struct IndexAnswer: Sendable, Equatable {
     public var matches: [IndexMatch]
     /// Every candidate the viewer may see, returned or not.
     public var total: Int
+    /// Records that match but that the viewer may not see, closest first, at most the query's limit: the searcher
+    /// learns only that their owners hold a match (Prüm's hit/no-hit), and the owners get a notice.
+    public var restricted: [IndexMatch]
 
-    public init(matches: [IndexMatch], total: Int) {
+    public init(matches: [IndexMatch], total: Int, restricted: [IndexMatch] = []) {
         self.matches = matches
         self.total = total
+        self.restricted = restricted
     }
 }
 
@@ -118,7 +122,7 @@ public struct IndexAnswer: Sendable, Equatable {
 /// Answers are exact with respect to ``SerialMatcher``: every record the viewer may see whose serial matches is
 /// counted, and the best ``SerialQuery/limit`` are returned. A record is findable as soon as ``upsert(_:)`` returns.
 public protocol SerialSearchIndex: Sendable {
-    /// The ranked candidates that `viewer` may see.
+    /// The ranked candidates that `viewer` may see, and the matches it may not (``IndexAnswer/restricted``).
     /// - Throws: `DomainError.unavailable` while the index is not ready.
     func search(_ query: SerialQuery, viewer: MemberCode) throws -> IndexAnswer
     /// Adds a record, or replaces what the index holds for it.

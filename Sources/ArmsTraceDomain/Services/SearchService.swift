@@ -40,9 +40,17 @@ public struct SearchService: Sendable {
         }
         query.limit = min(query.limit, settings.maximumCandidates)
         let answer = try index.search(query, viewer: actor.member)
-        let stored = try await repositories.searches.records(answer.matches.map(\.recordID))
+        let stored = try await repositories.searches.records((answer.matches + answer.restricted).map(\.recordID))
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [SearchCandidate] = []
+        var restricted: [(IndexMatch, WeaponRecord)] = []
+        for match in answer.restricted {
+            // Still a match, and still hidden from the searcher, in the stored record.
+            guard let record = byID[match.recordID], !record.isVisible(to: actor.member),
+                SearchCandidate(match, record: record, query: query) != nil
+            else { continue }
+            restricted.append((match, record))
+        }
         var dropped = 0
         for match in answer.matches {
             guard let record = byID[match.recordID], record.isVisible(to: actor.member),
@@ -63,6 +71,21 @@ public struct SearchService: Sendable {
             request: request,
             candidateCount: answer.total - dropped
         )
+        let restrictedNotices = restricted.map { match, record in
+            HitNotice(
+                id: .generate(at: searchedAt),
+                recipient: record.owner,
+                recordID: record.id,
+                searchID: entry.id,
+                searcherMember: actor.member,
+                searcherUserID: actor.userID,
+                searchedAt: searchedAt,
+                request: request,
+                source: match.source,
+                distance: Double(match.distance) / Double(SerialDistance.editCost),
+                restricted: true
+            )
+        }
         let notices = candidates.filter { $0.record.owner != actor.member }.map { candidate in
             HitNotice(
                 id: .generate(at: searchedAt),
@@ -77,8 +100,23 @@ public struct SearchService: Sendable {
                 distance: candidate.distance
             )
         }
-        try await repositories.searches.log(entry, notices: notices)
-        return SearchResult(searchID: entry.id, total: entry.candidateCount, candidates: candidates, noticesSent: notices.count)
+        try await repositories.searches.log(entry, notices: notices + restrictedNotices)
+        return SearchResult(
+            searchID: entry.id,
+            total: entry.candidateCount,
+            candidates: candidates,
+            restricted: restrictedNotices.map { RestrictedHit(reference: $0.id, owner: $0.recipient) },
+            noticesSent: notices.count + restrictedNotices.count
+        )
+    }
+
+    /// Releases a restricted hit's record to the member that searched.
+    /// - Throws: `.forbidden` for a role that does not edit records; as ``SearchRepository/release(_:by:at:)``.
+    public func release(_ notice: HitNotice.ID, by actor: Actor) async throws -> HitRelease {
+        try actor.require(.editRecords)
+        let (release, record) = try await repositories.searches.release(notice, by: actor, at: now())
+        index.upsert(SearchEntry(record))
+        return release
     }
 
     /// A page of the hit notices addressed to the actor's member, newest first.
@@ -93,25 +131,28 @@ public struct SearchService: Sendable {
 /// The answer to a search.
 public struct SearchResult: Sendable, Equatable, Encodable {
     public var searchID: SearchLogEntry.ID
-    /// Whether any record matched.
-    public var hit: Bool { total > 0 }
+    /// Whether any record matched, restricted ones included.
+    public var hit: Bool { total > 0 || !restricted.isEmpty }
     /// Every candidate the searcher may see, returned or not.
     public var total: Int
     /// The best candidates, best first.
     public var candidates: [SearchCandidate]
+    /// Matches in records the searcher may not see: only that their owner holds one, and a reference.
+    public var restricted: [RestrictedHit]
     /// How many owners' notices the search created.
     public var noticesSent: Int
 
-    public init(searchID: SearchLogEntry.ID, total: Int, candidates: [SearchCandidate], noticesSent: Int) {
+    public init(searchID: SearchLogEntry.ID, total: Int, candidates: [SearchCandidate], restricted: [RestrictedHit] = [], noticesSent: Int) {
         self.searchID = searchID
         self.total = total
         self.candidates = candidates
+        self.restricted = restricted
         self.noticesSent = noticesSent
     }
 
     enum CodingKeys: String, CodingKey {
         case searchID = "searchId"
-        case hit, total, candidates, noticesSent
+        case hit, total, candidates, restricted, noticesSent
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -120,7 +161,20 @@ public struct SearchResult: Sendable, Equatable, Encodable {
         try container.encode(hit, forKey: .hit)
         try container.encode(total, forKey: .total)
         try container.encode(candidates, forKey: .candidates)
+        try container.encode(restricted, forKey: .restricted)
         try container.encode(noticesSent, forKey: .noticesSent)
+    }
+}
+
+/// A match in a record the searcher may not see: the owner holds a matching record, and the notice it received is
+/// the reference both sides can quote. Nothing else about the record is shown.
+public struct RestrictedHit: Sendable, Equatable, Encodable {
+    public var reference: HitNotice.ID
+    public var owner: MemberCode
+
+    public init(reference: HitNotice.ID, owner: MemberCode) {
+        self.reference = reference
+        self.owner = owner
     }
 }
 

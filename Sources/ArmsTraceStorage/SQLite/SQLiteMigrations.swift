@@ -311,6 +311,27 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-07-restricted-hits") { db in
+            try db.execute(
+                sql: """
+                    -- A notice of a match in a record the searcher may not see (Prüm's hit/no-hit).
+                    ALTER TABLE hit_notice ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0 CHECK (restricted IN (0, 1));
+
+                    -- The owner's release of a restricted hit's record to the member that searched.
+                    CREATE TABLE hit_release (
+                        notice_id TEXT PRIMARY KEY NOT NULL REFERENCES hit_notice(id),
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id),
+                        released_to TEXT NOT NULL REFERENCES member(code),
+                        released_by TEXT,
+                        released_at TEXT NOT NULL
+                    );
+                    CREATE TRIGGER hit_release_no_update BEFORE UPDATE ON hit_release
+                    BEGIN SELECT RAISE(ABORT, 'hit_release is append-only'); END;
+                    CREATE TRIGGER hit_release_no_delete BEFORE DELETE ON hit_release
+                    BEGIN SELECT RAISE(ABORT, 'hit_release is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -130,18 +130,20 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     channel: search.channel,
                     action: .search,
                     subject: "search:\(search.id)",
-                    detail: "serial \(serial): \(search.candidateCount) candidate(s), \(logged.notices.count) notice(s)"
+                    detail:
+                        "serial \(serial): \(search.candidateCount) candidate(s), \(logged.notices.filter(\.restricted).count) restricted, "
+                        + "\(logged.notices.count) notice(s)"
                 )
             )
             for notice in logged.notices {
                 try db.execute(
                     sql: """
-                        INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         notice.id.description, notice.recipient.rawValue, notice.recordID.description, search.id.description,
-                        notice.source.rawValue, notice.distance,
+                        notice.source.rawValue, notice.distance, notice.restricted,
                     ]
                 )
             }
@@ -151,8 +153,8 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
     func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> {
         var sql: SQL = """
             SELECT n.id, n.recipient_code, n.record_id, n.search_id, n.source, n.distance,
-                s.member_code, s.user_id, s.searched_at, s.request
-            FROM hit_notice n JOIN search_log s ON s.id = n.search_id
+                s.member_code, s.user_id, s.searched_at, s.request, n.restricted, r.released_by, r.released_at
+            FROM hit_notice n JOIN search_log s ON s.id = n.search_id LEFT JOIN hit_release r ON r.notice_id = n.id
             WHERE n.recipient_code = \(recipient.rawValue)
             """
         if let after = try HitNotice.ID.cursor(cursor) { sql += " AND n.id < \(after.description)" }
@@ -175,11 +177,67 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     searchedAt: row[8],
                     request: try decoder.decode(SearchRequest.self, from: Data((row[9] as String).utf8)),
                     source: source,
-                    distance: row[5]
+                    distance: row[5],
+                    restricted: row[10],
+                    release: (row[12] as Date?).map {
+                        HitRelease(
+                            noticeID: id,
+                            recordID: recordID,
+                            releasedTo: searcher,
+                            releasedBy: (row[11] as String?).flatMap(User.ID.init),
+                            releasedAt: $0
+                        )
+                    }
                 )
             }
         }
         return Page(readAhead: notices, limit: limit, cursor: \.id.description)
+    }
+
+    func release(_ noticeID: HitNotice.ID, by actor: Actor, at now: Date) async throws -> (HitRelease, WeaponRecord) {
+        try await writer.translatedWrite { db in
+            let notFound = DomainError.notFound(entity: "notice", id: noticeID.description)
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT n.record_id, n.restricted, s.member_code, r.notice_id AS released
+                        FROM hit_notice n JOIN search_log s ON s.id = n.search_id LEFT JOIN hit_release r ON r.notice_id = n.id
+                        WHERE n.id = ? AND n.recipient_code = ?
+                        """,
+                    arguments: [noticeID.description, actor.member.rawValue]
+                ),
+                let recordID = WeaponRecord.ID(row["record_id"] as String), let searcher = MemberCode(row["member_code"])
+            else { throw notFound }
+            guard row["restricted"] as Bool else {
+                throw DomainError.conflict("notice \(noticeID) is not restricted: \(searcher) sees the record already")
+            }
+            guard row["released"] as String? == nil else { throw DomainError.conflict("notice \(noticeID) was released already") }
+            guard let current = try WeaponRecordSQLiteRepository.fetch(db, id: recordID) else { throw notFound }
+            try current.authorizeChange(by: actor)
+            var details = current.details
+            if !details.sharing.includes(searcher) {
+                details.sharing = .members(Array(Set(details.sharing.memberCodes + [searcher])).sorted())
+                try RecordRowWriter(db).update(
+                    recordID,
+                    from: current.details,
+                    to: .init(details),
+                    version: current.version + 1,
+                    by: actor,
+                    at: .init(now)
+                )
+            }
+            let release = HitRelease(noticeID: noticeID, recordID: recordID, releasedTo: searcher, releasedBy: actor.userID, releasedAt: now)
+            try db.execute(
+                sql: "INSERT INTO hit_release (notice_id, record_id, released_to, released_by, released_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [noticeID.description, recordID.description, searcher.rawValue, actor.userID?.description, now]
+            )
+            try AuditChain.append(
+                db,
+                AuditEvent(.hitRelease, by: actor, at: now, subject: "record:\(recordID)", concerns: searcher, detail: "notice \(noticeID)")
+            )
+            return (release, try WeaponRecordSQLiteRepository.fetch(db, id: recordID)!)
+        }
     }
 
     func searchCount(member: MemberCode, since: Date?) async throws -> Int {

@@ -10,6 +10,14 @@ struct SearchController {
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("searches", use: search)
         group.get("notifications", use: notifications)
+        group.post("notifications/:id/release", use: release)
+    }
+
+    /// The owner releases a restricted hit's record to the member that searched.
+    @Sendable func release(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<HitRelease> {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = HitNotice.ID(text) else { throw APIError.badParameter("id", "'\(text)' is not a notice ID") }
+        return JSONBody(try await service.release(id, by: context.actor))
     }
 
     @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -172,6 +172,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     SearchController(service: SearchService(repositories: repositories, index: searchIndex)).addRoutes(to: api)
     TraceController(service: TraceService(repositories: repositories), templates: templates).addRoutes(to: api)
     AuditController(service: AuditService(repositories: repositories)).addRoutes(to: api)
+    TokenController(service: TokenService(repositories: repositories)).addRoutes(to: api)
     return router
 }
 

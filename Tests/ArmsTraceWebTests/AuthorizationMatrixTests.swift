@@ -29,6 +29,11 @@ import Testing
         "GET /api/v1/me": [.own: [.ok, .ok, .ok, .ok]],
         "GET /api/v1/members": [.own: [.ok, .ok, .ok, .ok]],
         "GET /api/v1/settings": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/tokens": [.own: [.ok, .ok, .ok, .ok]],
+        "POST /api/v1/tokens": [.own: [.created, .created, .created, .created]],
+        "DELETE /api/v1/tokens/{id}": [
+            .own: [.noContent, .noContent, .noContent, .noContent], .foreign: [.notFound, .notFound, .notFound, .notFound],
+        ],
         "PUT /api/v1/settings": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "GET /api/v1/records": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/records": [.own: [.created, .created, .forbidden, .forbidden]],
@@ -194,6 +199,14 @@ import Testing
             if template.hasPrefix("/api/v1/records/{id}") {
                 path = path.replacingOccurrences(of: "{id}", with: records[target]!)
             }
+            if template == "/api/v1/tokens/{id}" {
+                // A fresh token of the caller's (own) or of Uganda's officer (foreign) to revoke.
+                let holder = target == .own ? role : "uga"
+                _ = try await client.execute(uri: "/api/v1/tokens", method: .post, headers: world.headers(holder), body: json(["name": "spare"]))
+                let tokens = try await client.execute(uri: "/api/v1/tokens", method: .get, headers: world.headers(holder)).object
+                let id = try #require((tokens["tokens"] as? [[String: Any]])?.first?["id"] as? String)
+                path = path.replacingOccurrences(of: "{id}", with: id)
+            }
             if template == "/api/v1/notifications/{id}/release" {
                 // A fresh restricted hit each time: on Kenya's hidden record (own), or on Uganda's (foreign).
                 let (owner, searcher) = target == .own ? ("ken", "uga") : ("uga", "ken")
@@ -235,6 +248,8 @@ import Testing
                 body = ["requested": "UGA"]
             case (.post, let step) where step.hasPrefix("/api/v1/traces/{id}/"):
                 body = Self.stepBodies[String(step.dropFirst("/api/v1/traces/{id}/".count))] ?? [:]
+            case (.post, "/api/v1/tokens"):
+                body = ["name": "laptop", "expires_in_days": 30]
             case (.put, "/api/v1/settings"):
                 body = ["searches_per_day": 10_000, "maximum_candidates": 200]
             case (.put, "/api/v1/tracing/deadlines"):

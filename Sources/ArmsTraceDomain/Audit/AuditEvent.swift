@@ -25,6 +25,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case auditRead = "audit_read"
         case userAdd = "user_add"
         case tokenIssue = "token_issue"
+        case tokenRevoke = "token_revoke"
     }
 
     public var at: Date

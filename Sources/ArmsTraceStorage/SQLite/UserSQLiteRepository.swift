@@ -47,7 +47,7 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
         }
     }
 
-    func issueToken(for user: User.ID, name: String, expiresAt: Date?) async throws -> IssuedToken {
+    func issueToken(for user: User.ID, name: String, expiresAt: Date?, by actor: Actor?) async throws -> IssuedToken {
         let secret = TokenSecrets.generate()
         let hash = TokenSecrets.hash(secret)
         try await writer.translatedWrite { db in
@@ -63,17 +63,51 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
                 db,
                 AuditEvent(
                     at: Date(),
-                    member: nil,
-                    userID: nil,
-                    channel: .cli,
+                    member: actor?.member,
+                    userID: actor?.userID,
+                    channel: actor?.channel ?? .cli,
                     action: .tokenIssue,
                     subject: "user:\(user)",
-                    concerns: member.flatMap(MemberCode.init),
+                    concerns: member.flatMap(MemberCode.init).flatMap { $0 == actor?.member ? nil : $0 },
                     detail: name
                 )
             )
         }
         return IssuedToken(secret: secret, userID: user, name: name, expiresAt: expiresAt)
+    }
+
+    func tokens(of user: User.ID) async throws -> [APIToken] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT id, name, created_at, expires_at, revoked_at FROM api_token WHERE user_id = ? ORDER BY id DESC",
+                arguments: [user.description]
+            ).map { row in
+                APIToken(
+                    id: row["id"],
+                    userID: user,
+                    name: row["name"],
+                    createdAt: row["created_at"],
+                    expiresAt: row["expires_at"],
+                    revokedAt: row["revoked_at"]
+                )
+            }
+        }
+    }
+
+    func revokeToken(_ id: String, of user: User.ID, by actor: Actor, at now: Date) async throws {
+        try await writer.translatedWrite { db in
+            guard
+                let revoked = try Row.fetchOne(
+                    db,
+                    sql: "SELECT revoked_at FROM api_token WHERE id = ? AND user_id = ?",
+                    arguments: [id, user.description]
+                )
+            else { throw DomainError.notFound(entity: "token", id: id) }
+            guard revoked["revoked_at"] as Date? == nil else { throw DomainError.conflict("token \(id) is revoked already") }
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ?", arguments: [now, id])
+            try AuditChain.append(db, AuditEvent(.tokenRevoke, by: actor, at: now, subject: "user:\(user)", detail: "token \(id)"))
+        }
     }
 
     func authenticate(token: String, at now: Date) async throws -> User {

@@ -33,11 +33,14 @@ let package = Package(
             name: "ArmsTraceDomain",
             swiftSettings: swiftSettings
         ),
+        // libxcrypt from Debian (libcrypt-dev): bcrypt for passwords.
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         // Storage: the repository contracts on SQLite (GRDB), the CSV importer and exporter.
         .target(
             name: "ArmsTraceStorage",
             dependencies: [
                 "ArmsTraceDomain",
+                "CCrypt",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

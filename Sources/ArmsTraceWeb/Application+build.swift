@@ -29,6 +29,8 @@ public struct AppConfiguration: Sendable {
     /// How often the server looks for trace request deadlines that passed, and sends their notices; `nil` never.
     /// Default 60 seconds.
     public var traceDeadlineCheckInterval: Duration?
+    /// bcrypt's cost for web passwords (2^cost rounds). Default 12; tests use 4.
+    public var passwordCost: Int
     /// The Ed25519 private key (32 raw bytes) the server signs the audit chain's head with, every minute when new
     /// entries came; `nil` signs nothing. Read from a file by `armstrace serve --audit-key-file`.
     public var auditSigningKey: Data?
@@ -42,6 +44,7 @@ public struct AppConfiguration: Sendable {
         loadsSearchIndexInBackground: Bool = false,
         searchIndexCatchUpInterval: Duration? = .seconds(5),
         traceDeadlineCheckInterval: Duration? = .seconds(60),
+        passwordCost: Int = 12,
         auditSigningKey: Data? = nil
     ) {
         self.host = host
@@ -52,6 +55,7 @@ public struct AppConfiguration: Sendable {
         self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
         self.searchIndexCatchUpInterval = searchIndexCatchUpInterval
         self.traceDeadlineCheckInterval = traceDeadlineCheckInterval
+        self.passwordCost = passwordCost
         self.auditSigningKey = auditSigningKey
     }
 }
@@ -133,7 +137,11 @@ public func buildApplication(
             }
         )
     }
-    let router = try await buildRouter(repositories: repositories, searchIndex: index)
+    let router = try await buildRouter(
+        repositories: repositories,
+        searchIndex: index,
+        credentials: Credentials(cost: configuration.passwordCost)
+    )
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ArmsTrace"),
@@ -144,14 +152,18 @@ public func buildApplication(
 
 /// Attaches the middleware and the routes; reads the OpenAPI document and the templates once, failing here if one
 /// is missing rather than on a request.
-package func buildRouter(repositories: Repositories, searchIndex: any SerialSearchIndex) async throws -> Router<AppRequestContext> {
+package func buildRouter(
+    repositories: Repositories,
+    searchIndex: any SerialSearchIndex,
+    credentials: any CredentialCheck = Credentials()
+) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw StartupError("the server's resources are missing from its bundle")
     }
     let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
     let stylesheet = try String(contentsOf: resources.appendingPathComponent("static/app.css"), encoding: .utf8)
     let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-    for name in ["home", "trace-print", "trace-statistics"] where templates.getTemplate(named: name) == nil {
+    for name in ["home", "login", "account", "trace-print", "trace-statistics"] where templates.getTemplate(named: name) == nil {
         throw StartupError("template \(name) is missing")
     }
 
@@ -163,6 +175,7 @@ package func buildRouter(repositories: Repositories, searchIndex: any SerialSear
     }
     SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
     WebController(templates: templates, members: repositories.members, stylesheet: stylesheet).addRoutes(to: router)
+    SignInController(service: SignInService(repositories: repositories, credentials: credentials), templates: templates).addRoutes(to: router)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))

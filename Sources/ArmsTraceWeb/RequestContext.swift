@@ -9,9 +9,12 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated user, if any.
     var user: User?
+    /// The client's address as the server sees it (a reverse proxy's, behind one); "unknown" when there is none.
+    let clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Request bodies up to ``APIJSON/maxBodySize``.

@@ -102,7 +102,10 @@ import Testing
     ]
 
     /// Routes anyone may call without a token.
-    static let open: Set<String> = ["GET /", "GET /static/app.css", "GET /health", "GET /api/v1/openapi.yaml"]
+    /// And the sign-in pages, which carry their own session checks (`SignInTests`).
+    static let open: Set<String> = [
+        "GET /", "GET /static/app.css", "GET /health", "GET /api/v1/openapi.yaml", "GET /login", "POST /login", "GET /account", "POST /logout",
+    ]
 
     @Test func everyRouteHasARow() async throws {
         let world = try await TestWorld.make()

@@ -9,7 +9,7 @@ extension ArmsTraceCommand {
         static let configuration = CommandConfiguration(
             commandName: "user",
             abstract: "Manage users and their API tokens.",
-            subcommands: [Add.self]
+            subcommands: [Add.self, Password.self]
         )
 
         /// `armstrace user add --member CODE --name NAME --role ROLE [--json]`.

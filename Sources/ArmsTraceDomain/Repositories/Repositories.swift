@@ -6,6 +6,7 @@ public struct Repositories: Sendable {
     public var searches: any SearchRepository
     public var traces: any TraceRepository
     public var audit: any AuditRepository
+    public var signIn: any SignInRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -16,6 +17,7 @@ public struct Repositories: Sendable {
         searches: any SearchRepository,
         traces: any TraceRepository,
         audit: any AuditRepository,
+        signIn: any SignInRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -24,6 +26,7 @@ public struct Repositories: Sendable {
         self.searches = searches
         self.traces = traces
         self.audit = audit
+        self.signIn = signIn
         self.checkHealth = checkHealth
     }
 }

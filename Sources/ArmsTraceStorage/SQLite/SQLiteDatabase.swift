@@ -86,6 +86,7 @@ public struct SQLiteDatabase: Sendable {
             searches: SearchSQLiteRepository(writer: writer, admission: admission, searchLog: searchLog),
             traces: TraceSQLiteRepository(writer: writer, admission: admission),
             audit: AuditSQLiteRepository(writer: writer, admission: admission),
+            signIn: SignInSQLiteRepository(writer: writer, admission: admission),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

@@ -332,6 +332,39 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-08-web-sign-in") { db in
+            try db.execute(
+                sql: """
+                    -- Web sign-in: a login name, a bcrypt hash and an optional TOTP secret per user.
+                    ALTER TABLE app_user ADD COLUMN login TEXT;
+                    ALTER TABLE app_user ADD COLUMN password_hash TEXT;
+                    ALTER TABLE app_user ADD COLUMN totp_secret BLOB;
+                    CREATE UNIQUE INDEX app_user_login ON app_user(login) WHERE login IS NOT NULL;
+
+                    -- Browser sessions: the cookie's secret is stored only as its SHA-256.
+                    CREATE TABLE web_session (
+                        token_hash BLOB PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES app_user(id),
+                        csrf_token TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL,
+                        ended_at TEXT
+                    ) WITHOUT ROWID;
+
+                    -- Sign-in attempts, for the limits per login and per address.
+                    CREATE TABLE sign_in_attempt (
+                        id INTEGER PRIMARY KEY,
+                        login TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        succeeded INTEGER NOT NULL CHECK (succeeded IN (0, 1))
+                    );
+                    CREATE INDEX sign_in_attempt_login ON sign_in_attempt(login, at);
+                    CREATE INDEX sign_in_attempt_address ON sign_in_attempt(address, at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -9,7 +9,8 @@ import Foundation
 enum TokenSecrets {
     static let prefix = "at_"
 
-    static func generate() -> String {
+    /// A new secret; browser sessions use the prefix `ws_`.
+    static func generate(prefix: String = prefix) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let base64 = Data(bytes).base64EncodedString()

@@ -186,6 +186,7 @@ package func buildRouter(
     TraceController(service: TraceService(repositories: repositories), templates: templates).addRoutes(to: api)
     AuditController(service: AuditService(repositories: repositories)).addRoutes(to: api)
     TokenController(service: TokenService(repositories: repositories)).addRoutes(to: api)
+    UserController(service: UserService(repositories: repositories)).addRoutes(to: api)
     return router
 }
 

@@ -29,6 +29,11 @@ import Testing
         "GET /api/v1/me": [.own: [.ok, .ok, .ok, .ok]],
         "GET /api/v1/members": [.own: [.ok, .ok, .ok, .ok]],
         "GET /api/v1/settings": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/users": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/users": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/users/{id}/revoke-tokens": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden],
+        ],
         "GET /api/v1/tokens": [.own: [.ok, .ok, .ok, .ok]],
         "POST /api/v1/tokens": [.own: [.created, .created, .created, .created]],
         "DELETE /api/v1/tokens/{id}": [
@@ -202,6 +207,18 @@ import Testing
             if template.hasPrefix("/api/v1/records/{id}") {
                 path = path.replacingOccurrences(of: "{id}", with: records[target]!)
             }
+            if template == "/api/v1/users/{id}/revoke-tokens" {
+                // A fresh user to offboard: Kenya's (own) or Uganda's (foreign).
+                let admin = target == .own ? "kenAdmin" : "ugaAdmin"
+                let added = try await client.execute(
+                    uri: "/api/v1/users",
+                    method: .post,
+                    headers: world.headers(admin),
+                    body: json(["name": "Leaver", "role": "analyst"])
+                )
+                let id = try #require((added.object["user"] as? [String: Any])?["id"] as? String, "\(added.text)")
+                path = path.replacingOccurrences(of: "{id}", with: id)
+            }
             if template == "/api/v1/tokens/{id}" {
                 // A fresh token of the caller's (own) or of Uganda's officer (foreign) to revoke.
                 let holder = target == .own ? role : "uga"
@@ -251,6 +268,8 @@ import Testing
                 body = ["requested": "UGA"]
             case (.post, let step) where step.hasPrefix("/api/v1/traces/{id}/"):
                 body = Self.stepBodies[String(step.dropFirst("/api/v1/traces/{id}/".count))] ?? [:]
+            case (.post, "/api/v1/users"):
+                body = ["name": "New analyst", "role": "analyst"]
             case (.post, "/api/v1/tokens"):
                 body = ["name": "laptop", "expires_in_days": 30]
             case (.put, "/api/v1/settings"):

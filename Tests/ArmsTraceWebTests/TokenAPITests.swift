@@ -42,3 +42,40 @@ import Testing
         }
     }
 }
+
+/// A member's admin manages its users: adds one with a first token, and offboards one by revoking its tokens.
+@Suite struct UserAPITests {
+    @Test func anAdminAddsAUserAndRevokesItsTokens() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let added = try await client.execute(
+                uri: "/api/v1/users",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(["name": "Wanjiru", "role": "auditor"])
+            )
+            #expect(added.status == .created, "\(added.text)")
+            let token = try #require(added.object["token"] as? String)
+            let id = try #require((added.object["user"] as? [String: Any])?["id"] as? String)
+            #expect((added.object["user"] as? [String: Any])?["member"] as? String == "KEN", "always the admin's own member")
+            #expect(try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers(token)).status == .ok)
+            let users = try await client.execute(uri: "/api/v1/users", method: .get, headers: world.headers("kenAdmin")).object
+            #expect((users["users"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == true)
+            let bad = try await client.execute(
+                uri: "/api/v1/users",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(["name": "", "role": "boss"])
+            )
+            #expect(bad.errorFields == ["name", "role"])
+
+            #expect(
+                try await client.execute(uri: "/api/v1/users/\(id)/revoke-tokens", method: .post, headers: world.headers("ugaAdmin")).status
+                    == .notFound
+            )
+            let revoked = try await client.execute(uri: "/api/v1/users/\(id)/revoke-tokens", method: .post, headers: world.headers("kenAdmin"))
+            #expect(revoked.object["revoked"] as? Int == 1)
+            #expect(try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers(token)).status == .unauthorized)
+        }
+    }
+}

@@ -43,8 +43,13 @@ public struct IssuedToken: Sendable, Equatable {
 /// Stores users and their API tokens.
 public protocol UserRepository: Sendable {
     /// Adds a user.
+    /// - Parameter actor: the member's admin adding it, for the audit trail; `nil` for the operator.
     /// - Throws: `DomainError.notFound` when the user's member does not exist.
-    func create(_ user: User) async throws
+    func create(_ user: User, by actor: Actor?) async throws
+
+    /// Revokes every live token of a user at once (a user who leaves).
+    /// - Returns: how many were revoked.
+    func revokeAllTokens(of user: User.ID, by actor: Actor, at now: Date) async throws -> Int
 
     /// The user with this ID.
     /// - Throws: `DomainError.notFound`.
@@ -74,6 +79,11 @@ public protocol UserRepository: Sendable {
 }
 
 extension UserRepository {
+    /// Adds a user as the operator at the command line.
+    public func create(_ user: User) async throws {
+        try await create(user, by: nil)
+    }
+
     /// Issues a token as the operator at the command line.
     public func issueToken(for user: User.ID, name: String, expiresAt: Date?) async throws -> IssuedToken {
         try await issueToken(for: user, name: name, expiresAt: expiresAt, by: nil)

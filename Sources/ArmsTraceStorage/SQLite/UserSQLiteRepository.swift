@@ -7,7 +7,7 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
     let writer: any DatabaseWriter
     let admission: ReadAdmission
 
-    func create(_ user: User) async throws {
+    func create(_ user: User, by actor: Actor?) async throws {
         try await writer.translatedWrite(conflict: "user \(user.id) exists") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM member WHERE code = ?", arguments: [user.member.rawValue]) != nil else {
                 throw DomainError.notFound(entity: "member", id: user.member.rawValue)
@@ -20,12 +20,12 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
                 db,
                 AuditEvent(
                     at: user.createdAt,
-                    member: nil,
-                    userID: nil,
-                    channel: .cli,
+                    member: actor?.member,
+                    userID: actor?.userID,
+                    channel: actor?.channel ?? .cli,
                     action: .userAdd,
                     subject: "user:\(user.id)",
-                    concerns: user.member,
+                    concerns: actor?.member == user.member ? nil : user.member,
                     detail: user.role.rawValue
                 )
             )
@@ -107,6 +107,15 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
             guard revoked["revoked_at"] as Date? == nil else { throw DomainError.conflict("token \(id) is revoked already") }
             try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ?", arguments: [now, id])
             try AuditChain.append(db, AuditEvent(.tokenRevoke, by: actor, at: now, subject: "user:\(user)", detail: "token \(id)"))
+        }
+    }
+
+    func revokeAllTokens(of user: User.ID, by actor: Actor, at now: Date) async throws -> Int {
+        try await writer.translatedWrite { db in
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, user.description])
+            let count = db.changesCount
+            try AuditChain.append(db, AuditEvent(.tokenRevoke, by: actor, at: now, subject: "user:\(user)", detail: "all \(count) token(s)"))
+            return count
         }
     }
 

@@ -111,10 +111,26 @@ import Testing
     @Test func theBrowserFlow() async throws {
         let (world, _, _, _) = try await Self.world()
         try await world.test { client in
-            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            var form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let page = try await client.execute(uri: "/login", method: .get)
             #expect(page.status == .ok && page.text.contains("<label for=\"password\">"))
-            let wrong = try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "login=amina&password=nope"))
+            let formToken = try #require(page.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let formCookie = String(try #require(page.headers[.setCookie]).split(separator: ";")[0])
+            #expect(formCookie == "__Host-armstrace-form=\(formToken)")
+            let noFormToken = try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: form,
+                body: ByteBuffer(string: "login=amina&password=correct+horse+battery")
+            )
+            #expect(noFormToken.status == .forbidden, "the sign-in form carries its own CSRF token")
+            form[.cookie] = formCookie
+            let wrong = try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: form,
+                body: ByteBuffer(string: "csrf=\(formToken)&login=amina&password=nope")
+            )
             #expect(wrong.status == .unauthorized && wrong.text.contains("role=\"alert\""))
             var crossSite = form
             crossSite[.origin] = "https://evil.example"
@@ -122,14 +138,14 @@ import Testing
                 uri: "/login",
                 method: .post,
                 headers: crossSite,
-                body: ByteBuffer(string: "login=amina&password=correct+horse+battery")
+                body: ByteBuffer(string: "csrf=\(formToken)&login=amina&password=correct+horse+battery")
             )
             #expect(forged.status == .forbidden)
             let signedIn = try await client.execute(
                 uri: "/login",
                 method: .post,
                 headers: form,
-                body: ByteBuffer(string: "login=amina&password=correct+horse+battery")
+                body: ByteBuffer(string: "csrf=\(formToken)&login=amina&password=correct+horse+battery")
             )
             #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/account")
             let cookie = try #require(signedIn.headers[.setCookie])
@@ -140,7 +156,7 @@ import Testing
             let account = try await client.execute(uri: "/account", method: .get, headers: [.cookie: pair])
             #expect(account.status == .ok && account.text.contains("Signed in as ken"))
             let csrf = try #require(account.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
-            var withCookie = form
+            var withCookie: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             withCookie[.cookie] = pair
             let noToken = try await client.execute(uri: "/logout", method: .post, headers: withCookie, body: ByteBuffer(string: "csrf=bad"))
             #expect(noToken.status == .forbidden)

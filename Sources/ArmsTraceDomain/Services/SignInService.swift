@@ -69,7 +69,7 @@ public struct SignInService: Sendable {
         }
         try await repositories.signIn.recordAttempt(login: login, address: address, user: stored?.user, succeeded: succeeded, at: at)
         guard succeeded, let user = stored?.user else { throw DomainError.unauthenticated }
-        let csrf = Self.randomToken()
+        let csrf = Self.newToken()
         let expiresAt = at.addingTimeInterval(policy.sessionLifetime)
         let secret = try await repositories.signIn.startSession(for: user, csrfToken: csrf, address: address, at: at, expiresAt: expiresAt)
         return (WebSession(user: user, csrfToken: csrf, expiresAt: expiresAt), secret)
@@ -117,14 +117,14 @@ public struct SignInService: Sendable {
         return hash
     }
 
-    /// 32 random bytes in hex.
-    static func randomToken() -> String {
+    /// 32 random bytes in hex: CSRF tokens.
+    public static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
     /// Constant-time comparison of two tokens.
-    static func same(_ a: String, _ b: String) -> Bool {
+    public static func same(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
         return x.count == y.count && zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

@@ -7,13 +7,16 @@ import Mustache
 /// The web sign-in: `GET/POST /login`, `GET /account` (the signed-in page), `POST /logout`.
 ///
 /// The session lives in a cookie `__Host-armstrace` (HttpOnly, Secure, SameSite=Strict, path /), holding a random
-/// secret stored only as its hash. Forms of a session carry its CSRF token; every form post must also come from this
-/// origin when the browser says where it comes from.
+/// secret stored only as its hash. Forms of a session carry its CSRF token; the sign-in form, which has no session
+/// yet, carries a token that must equal a cookie set with the form (double submit). Every form post must also come
+/// from this origin when the browser says where it comes from.
 struct SignInController {
     let service: SignInService
     let templates: MustacheLibrary
 
     static let cookieName = "__Host-armstrace"
+    /// The sign-in form's CSRF cookie.
+    static let formCookieName = "__Host-armstrace-form"
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: loginPage)
@@ -23,12 +26,26 @@ struct SignInController {
     }
 
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try page("login", ["title": "Sign in · ArmsTrace"], status: .ok)
+        try loginForm([:], status: .ok)
+    }
+
+    /// The sign-in form with a fresh CSRF token, in the page and in its cookie.
+    private func loginForm(_ fields: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        let token = SignInService.newToken()
+        var object = fields
+        object["title"] = "Sign in · ArmsTrace"
+        object["csrf"] = token
+        var response = try page("login", object, status: status)
+        response.headers[.setCookie] = "\(Self.formCookieName)=\(token); Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Strict"
+        return response
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         try Self.requireSameOrigin(request)
         let form = try await request.formFields(context: context)
+        guard let expected = request.cookies[Self.formCookieName]?.value, SignInService.same(expected, form["csrf"] ?? "") else {
+            return try loginForm(["error": "The sign-in form expired; please try again."], status: .forbidden)
+        }
         do {
             let (session, secret) = try await service.signIn(
                 login: form["login"] ?? "",
@@ -45,13 +62,9 @@ struct SignInController {
                 ]
             )
         } catch DomainError.unauthenticated {
-            return try page(
-                "login",
-                ["title": "Sign in · ArmsTrace", "error": "The login name, password or code is wrong.", "login": form["login"] ?? ""],
-                status: .unauthorized
-            )
+            return try loginForm(["error": "The login name, password or code is wrong.", "login": form["login"] ?? ""], status: .unauthorized)
         } catch DomainError.limitReached(let message) {
-            return try page("login", ["title": "Sign in · ArmsTrace", "error": "Too many failed sign-ins: \(message)."], status: .tooManyRequests)
+            return try loginForm(["error": "Too many failed sign-ins: \(message)."], status: .tooManyRequests)
         }
     }
 

@@ -198,7 +198,7 @@ import Testing
         func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
         func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
         func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> { Page(items: [], nextCursor: nil) }
-        func searchCount(member: MemberCode, since: Date?) async throws -> Int { 0 }
+        func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int { 0 }
         func release(_ notice: HitNotice.ID, by actor: Actor, at now: Date) async throws -> (HitRelease, WeaponRecord) {
             throw DomainError.notFound(entity: "notice", id: notice.description)
         }

@@ -17,6 +17,19 @@ import Testing
         )
     }
 
+    @Test func theDayCounterFollowsTheLog() async throws {
+        let repositories = try await SQLiteDatabase.withMembers().repositories
+        let uga = MemberCode("UGA")!
+        let start = CalendarDate("2026-03-01")!.startDate
+        for offset in [0.0, 3600, 86_399, 86_400] {
+            try await repositories.searches.log(Self.entry(uga, at: start.addingTimeInterval(offset)), notices: [])
+        }
+        #expect(try await repositories.searches.searchCount(member: uga, on: CalendarDate("2026-03-01")) == 3)
+        #expect(try await repositories.searches.searchCount(member: uga, on: CalendarDate("2026-03-02")) == 1)
+        #expect(try await repositories.searches.searchCount(member: uga, on: nil) == 4)
+        #expect(try await repositories.searches.searchCount(member: MemberCode("KEN")!, on: CalendarDate("2026-03-01")) == 0)
+    }
+
     @Test func concurrentSearchesAreAllLoggedAndABadOneFailsAlone() async throws {
         let database = try await SQLiteDatabase.withMembers()
         let repositories = database.repositories
@@ -57,7 +70,10 @@ import Testing
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 36)
-        #expect(try await repositories.searches.searchCount(member: uga, since: nil) == 36)
+        #expect(try await repositories.searches.searchCount(member: uga, on: nil) == 36)
+        let today = CalendarDate(Date())
+        let counted = try await repositories.searches.searchCount(member: uga, on: today)
+        #expect(counted == 36 || today != CalendarDate(Date()), "the day counter counts what the log kept, failed writes not")
         let page = try await repositories.searches.notices(for: ken, limit: 100, cursor: nil)
         #expect(page.items.count == 36)
         #expect(page.items.allSatisfy { $0.recordID == record.id && $0.searcherMember == uga })

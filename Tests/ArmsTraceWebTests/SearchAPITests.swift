@@ -50,7 +50,7 @@ import Testing
             #expect((notice["request"] as? [String: Any])?["serial"] as? String == "S6-12345")
             #expect(try await Self.notices(client, world, "uga").isEmpty, "the searcher gets the answer, not a notice")
             #expect(try await Self.notices(client, world, "fra").isEmpty)
-            #expect(try await world.repositories.searches.searchCount(member: MemberCode("UGA")!, since: nil) == 1)
+            #expect(try await world.repositories.searches.searchCount(member: MemberCode("UGA")!, on: nil) == 1)
         }
     }
 

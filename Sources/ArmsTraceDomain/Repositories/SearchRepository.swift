@@ -25,8 +25,9 @@ public protocol SearchRepository: Sendable {
     ///   restricted or already released.
     func release(_ notice: HitNotice.ID, by actor: Actor, at now: Date) async throws -> (HitRelease, WeaponRecord)
 
-    /// How many searches the log holds for `member`, since `since` when given.
-    func searchCount(member: MemberCode, since: Date?) async throws -> Int
+    /// How many searches `member` made on `day` (UTC), or in all when `day` is `nil`. A day's count is one read of a
+    /// per-day counter the log keeps in the same transaction: what the quota check on every search costs.
+    func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int
 }
 
 /// One page of ``SearchRepository/entries(after:limit:)``.

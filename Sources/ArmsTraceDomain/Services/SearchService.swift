@@ -32,7 +32,7 @@ public struct SearchService: Sendable {
         var query = try SerialQuery(request)
         let settings = try await repositories.members.settings(of: actor.member)
         let day = CalendarDate(now())
-        let used = try await repositories.searches.searchCount(member: actor.member, since: day.startDate)
+        let used = try await repositories.searches.searchCount(member: actor.member, on: day)
         guard used < settings.searchesPerDay else {
             throw DomainError.limitReached(
                 "\(actor.member) has made its \(settings.searchesPerDay) searches for \(day) (UTC), the quota its admin set; it resets at midnight UTC"

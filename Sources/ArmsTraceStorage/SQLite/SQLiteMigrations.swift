@@ -365,6 +365,23 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-09-search-usage") { db in
+            try db.execute(
+                sql: """
+                    -- Searches per member and UTC day, kept with the log: the quota check reads one row instead of
+                    -- counting the day's log entries on every search.
+                    CREATE TABLE search_usage (
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        day TEXT NOT NULL,
+                        searches INTEGER NOT NULL CHECK (searches >= 0),
+                        PRIMARY KEY (member_code, day)
+                    ) WITHOUT ROWID;
+                    INSERT INTO search_usage (member_code, day, searches)
+                        SELECT member_code, substr(searched_at, 1, 10), count(*) FROM search_log GROUP BY 1, 2;
+                    DROP INDEX search_log_member_time;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -120,6 +120,13 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     search.channel.rawValue, request, search.candidateCount,
                 ]
             )
+            try db.execute(
+                sql: """
+                    INSERT INTO search_usage (member_code, day, searches) VALUES (?, ?, 1)
+                    ON CONFLICT (member_code, day) DO UPDATE SET searches = searches + 1
+                    """,
+                arguments: [search.member.rawValue, CalendarDate(search.searchedAt).description]
+            )
             let serial = search.request.serial
             try AuditChain.append(
                 db,
@@ -240,13 +247,16 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         }
     }
 
-    func searchCount(member: MemberCode, since: Date?) async throws -> Int {
+    func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int {
         try await read { db in
-            try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM search_log WHERE member_code = ? AND searched_at >= ?",
-                arguments: [member.rawValue, since ?? .distantPast]
-            ) ?? 0
+            if let day {
+                return try Int.fetchOne(
+                    db,
+                    sql: "SELECT searches FROM search_usage WHERE member_code = ? AND day = ?",
+                    arguments: [member.rawValue, day.description]
+                ) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM search_log WHERE member_code = ?", arguments: [member.rawValue]) ?? 0
         }
     }
 }

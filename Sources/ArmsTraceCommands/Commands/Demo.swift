@@ -37,7 +37,7 @@ extension ArmsTraceCommand {
             let seconds = (ContinuousClock.now - start).seconds
             print("Seeded \(records) records for \(users.count) members in \(String(format: "%.1f", seconds)) s.")
             print("Tokens (shown only now):")
-            for user in users { print("  \(user.user.member.rawValue)\t\(user.token)") }
+            for user in users { print("  \(user.user.member.rawValue)\t\(user.token)\t\(user.login) / \(user.password)") }
         }
     }
 }

@@ -79,12 +79,15 @@ extension ArmsTraceCommand {
         }
 
         private func printDemoUsers(_ users: [DemoUser], host: String, port: Int) {
-            say("\nDemo users (one officer per member; each token is shown only now):")
+            say("\nDemo users (one officer per member; API token, then web login and password; shown only now):")
             for user in users {
-                say("  \(user.user.member.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(user.token)")
+                say(
+                    "  \(user.user.member.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(user.token)  \(user.login) / \(user.password)"
+                )
             }
             if let kenya = users.first(where: { $0.user.member.rawValue == "KEN" }) {
-                say("\nTry: curl -H 'Authorization: Bearer \(kenya.token)' 'http://\(host):\(port)/api/v1/records?limit=2'\n")
+                say("\nTry: curl -H 'Authorization: Bearer \(kenya.token)' 'http://\(host):\(port)/api/v1/records?limit=2'")
+                say("or sign in at http://\(host):\(port)/login as \(kenya.login) / \(kenya.password)\n")
             }
         }
     }

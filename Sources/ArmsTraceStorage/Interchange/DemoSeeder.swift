@@ -6,6 +6,9 @@ import GRDB
 public struct DemoUser: Sendable {
     public var user: User
     public var token: String
+    /// The web sign-in: a login name and a random password, shown once.
+    public var login: String
+    public var password: String
 }
 
 extension SQLiteDatabase {
@@ -42,7 +45,18 @@ extension SQLiteDatabase {
             let user = User(id: .generate(), member: member.id, name: "Demo officer (\(member.id))", role: .officer, createdAt: Date())
             try await repositories.users.create(user)
             let token = try await repositories.users.issueToken(for: user.id, name: "demo", expiresAt: nil)
-            users.append(DemoUser(user: user, token: token.secret))
+            // A web sign-in too, with a random password (bcrypt at cost 10: the demo starts fast).
+            let login = "\(member.id.rawValue.lowercased()).officer"
+            var random = SystemRandomNumberGenerator()
+            let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+            let password = String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+            try await repositories.signIn.setCredentials(
+                of: user.id,
+                login: login,
+                passwordHash: try Credentials(cost: 10).hashPassword(password),
+                totpSecret: nil
+            )
+            users.append(DemoUser(user: user, token: token.secret, login: login, password: password))
         }
         let batch = 20_000
         var generator = DemoData(seed: seed)

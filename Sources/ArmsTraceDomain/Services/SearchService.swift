@@ -43,13 +43,10 @@ public struct SearchService: Sendable {
         let stored = try await repositories.searches.records((answer.matches + answer.restricted).map(\.recordID))
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [SearchCandidate] = []
-        var restricted: [(IndexMatch, WeaponRecord)] = []
-        for match in answer.restricted {
-            // Still a match, and still hidden from the searcher, in the stored record.
-            guard let record = byID[match.recordID], !record.isVisible(to: actor.member),
-                SearchCandidate(match, record: record, query: query) != nil
-            else { continue }
-            restricted.append((match, record))
+        // Still a match, and still hidden from the searcher, in the stored record.
+        let restricted = answer.restricted.compactMap { match -> SearchCandidate? in
+            guard let record = byID[match.recordID], !record.isVisible(to: actor.member) else { return nil }
+            return SearchCandidate(match, record: record, query: query)
         }
         var dropped = 0
         for match in answer.matches {
@@ -71,22 +68,7 @@ public struct SearchService: Sendable {
             request: request,
             candidateCount: answer.total - dropped
         )
-        let restrictedNotices = restricted.map { match, record in
-            HitNotice(
-                id: .generate(at: searchedAt),
-                recipient: record.owner,
-                recordID: record.id,
-                searchID: entry.id,
-                searcherMember: actor.member,
-                searcherUserID: actor.userID,
-                searchedAt: searchedAt,
-                request: request,
-                source: match.source,
-                distance: Double(match.distance) / Double(SerialDistance.editCost),
-                restricted: true
-            )
-        }
-        let notices = candidates.filter { $0.record.owner != actor.member }.map { candidate in
+        func notice(_ candidate: SearchCandidate, restricted: Bool) -> HitNotice {
             HitNotice(
                 id: .generate(at: searchedAt),
                 recipient: candidate.record.owner,
@@ -97,9 +79,12 @@ public struct SearchService: Sendable {
                 searchedAt: searchedAt,
                 request: request,
                 source: candidate.source,
-                distance: candidate.distance
+                distance: candidate.distance,
+                restricted: restricted
             )
         }
+        let notices = candidates.filter { $0.record.owner != actor.member }.map { notice($0, restricted: false) }
+        let restrictedNotices = restricted.map { notice($0, restricted: true) }
         try await repositories.searches.log(entry, notices: notices + restrictedNotices)
         return SearchResult(
             searchID: entry.id,

@@ -32,11 +32,7 @@ public struct Credentials: CredentialCheck {
 
     public func verifyPassword(_ password: String, hash: String) -> Bool {
         guard let computed = Self.crypt(password, setting: hash) else { return false }
-        // Compared in constant time: every byte is looked at whatever the first difference.
-        let a = Array(computed.utf8)
-        let b = Array(hash.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return SignInService.same(computed, hash)
     }
 
     /// `crypt_rn` into a buffer of our own: reentrant, nothing shared between threads.

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Domain: models, validation, errors and repository contracts. Foundation only, no I/O.
@@ -35,7 +36,8 @@ let package = Package(
         ),
         // libxcrypt from Debian (libcrypt-dev): bcrypt for passwords.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
-        // Storage: the repository contracts on SQLite (GRDB), the CSV importer and exporter.
+        // Storage: the repository contracts on SQLite (GRDB) and PostgreSQL (PostgresNIO), the CSV importer and
+        // exporter, the copy between stores.
         .target(
             name: "ArmsTraceStorage",
             dependencies: [
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

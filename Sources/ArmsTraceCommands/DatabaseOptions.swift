@@ -12,22 +12,23 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite database file (default: $\(environmentKey), else \(defaultPath) in the working directory).",
-            valueName: "path"
+            "The database: a SQLite file, or postgres://user@host:port/database with the password in $ARMSTRACE_DATABASE_PASSWORD or a file named by $ARMSTRACE_DATABASE_PASSWORD_FILE (default: $\(environmentKey), else \(defaultPath) in the working directory).",
+            valueName: "path-or-url"
         )
     )
     var database: String?
 
-    /// The path in force: the option, the environment, or the default.
+    /// The database in force: the option, the environment, or the default.
     var path: String {
         database ?? ProcessInfo.processInfo.environment[Self.environmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
     }
 
-    /// Opens the database and applies pending migrations: an embedded database belongs to the tool that opens it.
-    func open() throws -> SQLiteDatabase {
-        let database = try SQLiteDatabase(path: path)
-        try database.migrate()
-        return database
+    /// Opens the database and applies pending migrations (under an advisory lock on PostgreSQL, so servers and
+    /// tools starting together migrate once).
+    func open() async throws -> any Store {
+        let store = try openStore(path)
+        try await store.migrate()
+        return store
     }
 }
 

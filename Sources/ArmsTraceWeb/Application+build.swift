@@ -13,18 +13,20 @@ public struct AppConfiguration: Sendable {
     public var host: String
     /// The port to listen on; 0 picks a free one. Default 8080.
     public var port: Int
-    /// The SQLite database file. Default `armstrace.sqlite` in the working directory.
-    public var databasePath: String
-    /// Whether to apply pending migrations at startup. Default `true`: the embedded database belongs to this
-    /// server alone.
+    /// The database: a SQLite file, or a `postgres://` URL (see ``PostgresDatabase``). Default `armstrace.sqlite`
+    /// in the working directory.
+    public var database: String
+    /// Whether to apply pending migrations at startup. Default `true` (on PostgreSQL, servers starting together
+    /// migrate once, under an advisory lock).
     public var migrate: Bool
     /// The log level of the root logger. Default `info`.
     public var logLevel: Logger.Level
     /// Whether the server starts answering before the search index is loaded (searches answer 503 until it is).
     /// Default `false`: `buildApplication` returns once the index is ready.
     public var loadsSearchIndexInBackground: Bool
-    /// How often the search index picks up records that other processes added to the database (`armstrace
-    /// import` while the server runs); `nil` never. Default 5 seconds.
+    /// How often the search index picks up records that other processes added or changed (`armstrace import`
+    /// while the server runs, other servers on one PostgreSQL database); `nil` never. Default: half a second on
+    /// PostgreSQL, where other servers write all the time, 5 seconds on SQLite.
     public var searchIndexCatchUpInterval: Duration?
     /// How often the server looks for trace request deadlines that passed, and sends their notices; `nil` never.
     /// Default 60 seconds.
@@ -38,30 +40,30 @@ public struct AppConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
-        databasePath: String = "armstrace.sqlite",
+        database: String = "armstrace.sqlite",
         migrate: Bool = true,
         logLevel: Logger.Level = .info,
         loadsSearchIndexInBackground: Bool = false,
-        searchIndexCatchUpInterval: Duration? = .seconds(5),
+        searchIndexCatchUpInterval: Duration? = nil,
         traceDeadlineCheckInterval: Duration? = .seconds(60),
         passwordCost: Int = 12,
         auditSigningKey: Data? = nil
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
         self.migrate = migrate
         self.logLevel = logLevel
         self.loadsSearchIndexInBackground = loadsSearchIndexInBackground
-        self.searchIndexCatchUpInterval = searchIndexCatchUpInterval
+        self.searchIndexCatchUpInterval = searchIndexCatchUpInterval ?? (database.hasPrefix("postgres") ? .milliseconds(500) : .seconds(5))
         self.traceDeadlineCheckInterval = traceDeadlineCheckInterval
         self.passwordCost = passwordCost
         self.auditSigningKey = auditSigningKey
     }
 }
 
-/// Builds the ArmsTrace server on a database file: opens it once, migrates it when configured to, and wires the
-/// routes.
+/// Builds the ArmsTrace server on its database (a SQLite file or a PostgreSQL server): opens it once, migrates it
+/// when configured to, and wires the routes.
 ///
 /// ```swift
 /// let app = try await buildApplication(configuration: AppConfiguration(port: 8080))
@@ -71,11 +73,11 @@ public struct AppConfiguration: Sendable {
 public func buildApplication(configuration: AppConfiguration) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "armstrace")
     logger.logLevel = configuration.logLevel
-    let database = try SQLiteDatabase(path: configuration.databasePath)
+    let database = try openStore(configuration.database)
     if configuration.migrate {
-        try database.migrate()
+        try await database.migrate()
     } else if !(try await database.pendingMigrations().isEmpty) {
-        throw StartupError("the database at \(configuration.databasePath) needs migrations; run `armstrace migrate` first")
+        throw StartupError("the database \(database.location) needs migrations; run `armstrace migrate` first")
     }
     return try await buildApplication(repositories: database.repositories, configuration: configuration, logger: logger)
 }

@@ -44,10 +44,39 @@ extension SQLiteDatabase {
         return database
     }
 
+}
+
+/// The stores tests run on: SQLite always, PostgreSQL when `ARMSTRACE_TEST_POSTGRES` names a server.
+enum StoreKind: String, CustomStringConvertible, Sendable {
+    case sqlite, postgres
+
+    static var available: [StoreKind] { PostgresDatabase.testServer == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    var description: String { rawValue }
+
+    /// A new, empty, migrated store: in memory, or in a schema of its own.
+    func make() async throws -> any Store {
+        switch self {
+        case .sqlite: try SQLiteDatabase.inMemory().migrated()
+        case .postgres: try await PostgresDatabase.scratch(url: PostgresDatabase.testServer!)
+        }
+    }
+
+    /// A new store with the given members.
+    func withMembers(_ codes: [String] = ["KEN", "UGA", "FRA"]) async throws -> any Store {
+        let database = try await make()
+        for code in codes {
+            try await database.repositories.members.create(try Member.validated(code: code, name: code))
+        }
+        return database
+    }
+}
+
+extension Store {
     /// Imports CSV text as `member`'s operator.
     func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false) async throws -> ImportReport {
         let chunks = LockedChunks([Array(text.utf8)])
-        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun) { chunks.next() }
+        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun, onProblem: { _ in }) { chunks.next() }
     }
 
     /// Exports `member`'s records as CSV text.

@@ -17,8 +17,8 @@ import Testing
         return text
     }
 
-    @Test func importsAndReimportsWithoutDuplicates() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func importsAndReimportsWithoutDuplicates(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         let first = try await database.importCSV(Self.csv(rows: 500))
         #expect(first.accepted)
         #expect(first.created == 500)
@@ -44,8 +44,8 @@ import Testing
         #expect(record.details.notes == "note, with comma")
     }
 
-    @Test func changedRowsUpdateTheirRecordWithHistory() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func changedRowsUpdateTheirRecordWithHistory(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         _ = try await database.importCSV(Self.csv(rows: 3))
         let changed = Self.csv(rows: 3).replacingOccurrences(
             of: "KEN-1,assault_rifle,Norinco,Type 56,7.62x39mm,5600001,CHN,1985,KEN,2001,seized",
@@ -63,8 +63,8 @@ import Testing
         #expect(history[1].channel == .cli)
     }
 
-    @Test func badRowsAreAllReportedAndNothingChanges() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func badRowsAreAllReportedAndNothingChanges(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         _ = try await database.importCSV(Self.csv(rows: 5))
         var lines = Self.csv(rows: 10, start: 5).split(separator: "\n").map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: "assault_rifle", with: "bazooka")
@@ -120,7 +120,11 @@ import Testing
         ),
     ])
     func rejectsWithLineAndColumn(csv: String, expected: String) async throws {
-        let database = try await SQLiteDatabase.withMembers()
+        for kind in StoreKind.available { try await rejects(csv: csv, expected: expected, on: kind) }
+    }
+
+    private func rejects(csv: String, expected: String, on kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         let report = try await database.importCSV(csv)
         #expect(report.problems.map(\.description) == [expected])
         #expect(try await database.repositories.records.count(owner: nil) == 0)
@@ -128,12 +132,12 @@ import Testing
 
     /// Thousands of rows cross the two import stages in many batches and small chunks; a problem deep in the
     /// file still rolls back everything written before it.
-    @Test func largeFileInSmallChunksIsAllOrNothing() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func largeFileInSmallChunksIsAllOrNothing(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         var lines = Self.csv(rows: 3000).split(separator: "\n").map(String.init)
         let good = Array(lines.joined(separator: "\n").utf8)
         let chunks = LockedChunks(stride(from: 0, to: good.count, by: 997).map { Array(good[$0..<min($0 + 997, good.count)]) })
-        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!)) { chunks.next() }
+        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), dryRun: false, onProblem: { _ in }) { chunks.next() }
         #expect(report.accepted && report.created == 3000 && report.rows == 3000)
 
         lines = Self.csv(rows: 3000, start: 3000).split(separator: "\n").map(String.init)
@@ -148,25 +152,25 @@ import Testing
         #expect(try await database.repositories.records.count(owner: nil) == 3000)
     }
 
-    @Test func dryRunCountsButKeepsNothing() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func dryRunCountsButKeepsNothing(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         let report = try await database.importCSV(Self.csv(rows: 20), dryRun: true)
         #expect(report.accepted && report.dryRun && report.created == 20)
         #expect(try await database.repositories.records.count(owner: nil) == 0)
     }
 
-    @Test func unknownMemberIsRefused() async throws {
-        let database = try await SQLiteDatabase.withMembers()
+    @Test(arguments: StoreKind.available) func unknownMemberIsRefused(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
         await #expect(throws: DomainError.notFound(entity: "member", id: "MEX")) {
             _ = try await database.importCSV(Self.csv(rows: 1), member: "MEX")
         }
     }
 
-    @Test func exportReimportsToTheSameRecords() async throws {
-        let source = try await SQLiteDatabase.withMembers([])
+    @Test(arguments: StoreKind.available) func exportReimportsToTheSameRecords(kind: StoreKind) async throws {
+        let source = try await kind.withMembers([])
         _ = try await source.seedDemo(records: 400, seed: 3)
         let exported = try await source.exportCSV(member: "KEN")
-        let target = try await SQLiteDatabase.withMembers(DemoData.members.map(\.id.rawValue))
+        let target = try await kind.withMembers(DemoData.members.map(\.id.rawValue))
         let report = try await target.importCSV(exported)
         #expect(report.problems == [])
         #expect(report.created == (try await source.repositories.records.count(owner: MemberCode("KEN")!)))

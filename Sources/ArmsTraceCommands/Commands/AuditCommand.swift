@@ -99,7 +99,7 @@ extension ArmsTraceCommand {
             func validate() throws { _ = try parseMemberCode(member) }
 
             func run() async throws {
-                let repositories = try databaseOptions.open().repositories
+                let repositories = try await databaseOptions.open().repositories
                 let code = try parseMemberCode(member)
                 let auditor = Actor(userID: nil, member: code, role: .auditor, channel: .cli)
                 var entries: [AuditEntry] = []

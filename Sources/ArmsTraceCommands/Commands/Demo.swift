@@ -29,7 +29,7 @@ extension ArmsTraceCommand {
         }
 
         func run() async throws {
-            let database = try databaseOptions.open()
+            let database = try await databaseOptions.open()
             let start = ContinuousClock.now
             let users = try await database.seedDemo(records: records, traces: traces, seed: seed) { written in
                 if written % 100_000 == 0 { FileHandle.standardError.write(Data("\(written) records…\n".utf8)) }

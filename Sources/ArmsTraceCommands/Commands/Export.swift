@@ -28,7 +28,7 @@ extension ArmsTraceCommand {
         }
 
         func run() async throws {
-            let database = try databaseOptions.open()
+            let database = try await databaseOptions.open()
             let owner = try parseMemberCode(member)
             let format = ExportFormat(rawValue: format)!
             guard let output else {

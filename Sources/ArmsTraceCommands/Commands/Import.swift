@@ -32,7 +32,7 @@ extension ArmsTraceCommand {
         }
 
         func run() async throws {
-            let database = try databaseOptions.open()
+            let database = try await databaseOptions.open()
             let start = ContinuousClock.now
             let report = try await database.importRecords(
                 csvAt: file,

@@ -12,13 +12,13 @@ extension ArmsTraceCommand {
         var dryRun = false
 
         func run() async throws {
-            let database = try SQLiteDatabase(path: databaseOptions.path)
+            let database = try openStore(databaseOptions.path)
             let pending = try await database.pendingMigrations()
             if pending.isEmpty {
-                print("\(databaseOptions.path) is up to date.")
+                print("\(database.location) is up to date.")
                 return
             }
-            if !dryRun { try database.migrate() }
+            if !dryRun { try await database.migrate() }
             print((dryRun ? "Pending: " : "Applied: ") + pending.joined(separator: ", "))
         }
     }

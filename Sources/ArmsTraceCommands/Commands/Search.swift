@@ -53,7 +53,7 @@ extension ArmsTraceCommand {
         }
 
         func run() async throws {
-            let database = try databaseOptions.open()
+            let database = try await databaseOptions.open()
             let repositories = database.repositories
             let searcher = try parseMemberCode(member)
             do {

@@ -50,26 +50,26 @@ extension ArmsTraceCommand {
         func run() async throws {
             let path = databaseOptions.path
             if demo {
-                let database = try databaseOptions.open()
+                let database = try await databaseOptions.open()
                 if try await database.isEmpty() {
-                    say("Seeding \(demoRecords) demo records into \(path)…")
+                    say("Seeding \(demoRecords) demo records into \(database.location)…")
                     let users = try await database.seedDemo(records: demoRecords, traces: 150, seed: 1)
                     printDemoUsers(users, host: host, port: port)
                 } else {
-                    say("\(path) already holds data; --demo seeds only an empty database. Make a token with `armstrace user add`.")
+                    say("\(database.location) already holds data; --demo seeds only an empty database. Make a token with `armstrace user add`.")
                 }
             }
             let configuration = AppConfiguration(
                 host: host,
                 port: port,
-                databasePath: path,
+                database: path,
                 migrate: true,
                 logLevel: Logger.Level(rawValue: logLevel)!,
                 loadsSearchIndexInBackground: true,
                 auditSigningKey: try auditKeyPath.map { try AuditSigning.privateKey(fromFile: $0).rawRepresentation }
             )
             let app = try await buildApplication(configuration: configuration)
-            say("ArmsTrace on http://\(host):\(port)/ with \(path)")
+            say("ArmsTrace on http://\(host):\(port)/ with \(describeStore(path))")
             try await app.runService()
         }
 

@@ -25,7 +25,7 @@ extension ArmsTraceCommand {
 
             /// The service and the member's operator, once the member is known to exist.
             func open() async throws -> (TraceService, Actor) {
-                let repositories = try databaseOptions.open().repositories
+                let repositories = try await databaseOptions.open().repositories
                 let code = try parseMemberCode(member)
                 guard try await !repositories.members.existing([code]).isEmpty else { throw ValidationError("member \(code) does not exist") }
                 return (TraceService(repositories: repositories), .commandLine(for: code))

@@ -48,7 +48,7 @@ extension ArmsTraceCommand {
             }
 
             func run() async throws {
-                let repositories = try databaseOptions.open().repositories
+                let repositories = try await databaseOptions.open().repositories
                 let user = User(
                     id: .generate(),
                     member: try parseMemberCode(member),

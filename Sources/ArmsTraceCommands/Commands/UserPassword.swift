@@ -30,7 +30,7 @@ extension ArmsTraceCommand.UserCommand {
             // At a terminal the password is asked for without echo; otherwise it is the first line of standard input.
             let typed = isatty(STDIN_FILENO) != 0 ? getpass("Password: ").map { String(cString: $0) } : readLine(strippingNewline: true)
             guard let password = typed else { throw ValidationError("give the password on standard input") }
-            let repositories = try databaseOptions.open().repositories
+            let repositories = try await databaseOptions.open().repositories
             let credentials = Credentials(cost: cost)
             do {
                 let secret = try await SignInService(repositories: repositories, credentials: credentials)

@@ -1,6 +1,5 @@
 public import ArmsTraceDomain
 import Foundation
-import GRDB
 
 /// A user made for the demo, with the one-time secret of its token.
 public struct DemoUser: Sendable {
@@ -11,12 +10,7 @@ public struct DemoUser: Sendable {
     public var password: String
 }
 
-extension SQLiteDatabase {
-    /// Whether the database holds no member yet.
-    public func isEmpty() async throws -> Bool {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM member") == 0 }
-    }
-
+extension Store {
     /// Seeds the demo members, an officer per member with a fresh token, `records` synthetic records, and up to
     /// `traces` trace requests between the members about those records (see ``DemoTraces``).
     ///
@@ -64,15 +58,17 @@ extension SQLiteDatabase {
         while written < records {
             let count = min(batch, records - written)
             let chunk = (0..<count).map { _ in generator.next() }
-            let idSeed = seed &+ UInt64(written)
-            try await writer.translatedWrite { db in
-                let rowWriter = try RecordRowWriter(db)
-                var idGenerator = SeededGenerator(seed: idSeed)
-                for record in chunk {
-                    let id = WeaponRecord.ID(UUID.version7(at: record.enteredAt, using: &idGenerator))
-                    try rowWriter.insert(.init(record.details), id: id, by: .commandLine(for: record.owner), at: .init(record.enteredAt))
+            var idGenerator = SeededGenerator(seed: seed &+ UInt64(written))
+            try await insertRecords(
+                chunk.map { record in
+                    GeneratedRecord(
+                        id: WeaponRecord.ID(UUID.version7(at: record.enteredAt, using: &idGenerator)),
+                        owner: record.owner,
+                        details: record.details,
+                        enteredAt: record.enteredAt
+                    )
                 }
-            }
+            )
             written += count
             progress(written)
         }

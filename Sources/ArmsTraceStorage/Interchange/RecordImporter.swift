@@ -24,40 +24,18 @@ public struct ImportReport: Sendable, Equatable {
 }
 
 extension SQLiteDatabase {
-    /// Imports a member's records from a CSV file, all or nothing, in one transaction.
+    /// Imports a member's records from a stream of CSV byte chunks, all or nothing, in one transaction.
     ///
     /// The file is streamed: memory is bounded whatever its size (a few batches between the reading and writing
-    /// threads, and SQLite's page cache, raised to 512 MiB for the import). Each row is validated by the same rules as the API;
-    /// a row whose `external_ref` the member already uses updates that record (with a history entry) when anything
-    /// differs and is left alone otherwise, so importing a file twice changes nothing the second time. When any row
-    /// has a problem, reading goes on to find every problem, then the whole import is rolled back.
-    ///
-    /// - Parameters:
-    ///   - path: the CSV file, with a header row (``RecordCSV/Column``).
-    ///   - actor: the member the records belong to, and who imports them.
-    ///   - dryRun: validate and count, then roll back.
-    ///   - onProblem: called for each problem as it is found, so that a long file reports as it goes.
+    /// threads, and SQLite's page cache, raised to 512 MiB for the import). Each row is validated by the same rules
+    /// as the API; a row whose `external_ref` the member already uses updates that record (with a history entry)
+    /// when anything differs and is left alone otherwise, so importing a file twice changes nothing the second time.
+    /// When any row has a problem, reading goes on to find every problem, then the whole import is rolled back.
     /// - Throws: `DomainError.notFound` for an unknown member; an I/O error when the file cannot be read.
     public func importRecords(
-        csvAt path: String,
         by actor: Actor,
-        dryRun: Bool = false,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void = { _ in }
-    ) async throws -> ImportReport {
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw StorageError("cannot open \(path) for reading")
-        }
-        defer { try? file.close() }
-        return try await importRecords(by: actor, dryRun: dryRun, onProblem: onProblem) {
-            try file.read(upToCount: 1 << 20).map { [UInt8]($0) }
-        }
-    }
-
-    /// Imports from a stream of byte chunks; `nextChunk` returns `nil` at the end. See ``importRecords(csvAt:by:dryRun:onProblem:)``.
-    public func importRecords(
-        by actor: Actor,
-        dryRun: Bool = false,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void = { _ in },
+        dryRun: Bool,
+        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
         nextChunk: @escaping @Sendable () throws -> [UInt8]?
     ) async throws -> ImportReport {
         do {

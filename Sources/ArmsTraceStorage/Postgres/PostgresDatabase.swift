@@ -48,7 +48,11 @@ public final class PostgresDatabase: Sendable {
         if let schema = url.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         configuration.options.maximumConnections = 16
         let logger = logger ?? Logger(label: "armstrace.postgres")
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own log says little an operator needs that a failed query does not throw; it warns, though,
+        // about every lease made before its run loop has started, which a command line does at once.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         self.logger = logger
         self.location = url.redacted

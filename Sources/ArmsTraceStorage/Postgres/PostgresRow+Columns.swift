@@ -1,5 +1,6 @@
 import ArmsTraceDomain
 import Foundation
+import NIOCore
 import PostgresNIO
 
 extension PostgresRandomAccessRow {
@@ -88,6 +89,18 @@ struct QueryBuilder {
     /// Binds a value and returns its placeholder.
     mutating func bind<T: PostgresNonThrowingEncodable & Sendable>(_ value: T) -> String {
         binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    /// Binds an engine-neutral value (the statement casts it to the column's type) and returns its placeholder.
+    mutating func bind(_ value: StoreValue) -> String {
+        switch value {
+        case .null: binds.appendNull()
+        case .text(let text): binds.append(text)
+        case .integer(let integer): binds.append(integer)
+        case .real(let real): binds.append(real)
+        case .blob(let data): binds.append(ByteBuffer(bytes: data))
+        }
         return "$\(binds.count)"
     }
 

@@ -20,6 +20,8 @@ public struct SQLiteDatabase: Sendable {
     let admission: ReadAdmission
     /// Commits concurrent searches' log entries together (see ``GroupCommit``).
     let searchLog: GroupCommit<SearchSQLiteRepository.LoggedSearch>
+    /// The file's path, or `:memory:`.
+    public let location: String
 
     /// Opens (and creates if need be) the database file at `path`. Does not migrate.
     /// - Throws: `StorageError` when the file cannot be opened as a database.
@@ -27,12 +29,14 @@ public struct SQLiteDatabase: Sendable {
         let pool = try StorageError.translating { try DatabasePool(path: path, configuration: Self.configuration()) }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.writer = pool
+        self.location = path
         self.admission = ReadAdmission(permits: pool.configuration.maximumReaderCount)
         self.searchLog = GroupCommit(writer: pool, apply: SearchSQLiteRepository.LoggedSearch.insert)
     }
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
+        self.location = ":memory:"
         self.admission = ReadAdmission(permits: writer.configuration.maximumReaderCount)
         self.searchLog = GroupCommit(writer: writer, apply: SearchSQLiteRepository.LoggedSearch.insert)
     }

@@ -1,0 +1,441 @@
+public import ArmsTraceDomain
+public import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresDatabase: Store {
+    /// Imports a member's records from CSV, all or nothing, in one transaction, as on SQLite (same validation, same
+    /// report, an `external_ref` already used updates that record when anything differs).
+    ///
+    /// The rows stream through `COPY` into a temporary table; then a handful of set-wise statements sort them into
+    /// unchanged, updated (each with its history entry holding the details before) and created (each with its
+    /// `created` entry). Memory stays flat but for one set of the file's `external_ref`s, which finds repeats.
+    public func importRecords(
+        by actor: Actor,
+        dryRun: Bool,
+        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
+        nextChunk: @escaping @Sendable () throws -> [UInt8]?
+    ) async throws -> ImportReport {
+        do {
+            return try await write { connection in
+                let members = Set(try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") })
+                guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
+                var report = ImportReport()
+                let collector = ProblemCollector(onProblem: onProblem)
+                let now = Date().stored
+                try await StagedRecords.create(connection, logger)
+                let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
+                reader.start()
+                defer { reader.cancel() }
+                var seen = Set<String>()
+                try await connection.copyFrom(table: StagedRecords.table, columns: StagedRecords.columns, logger: logger) { writer in
+                    while let batch = await reader.nextBatch() {
+                        var line = StagedRecords.Line()
+                        for item in batch {
+                            switch item {
+                            case .failure(let error): throw error
+                            case .fileProblem(let problem): collector.add(problem, to: &report)
+                            case .rejected(let problems):
+                                report.rows += 1
+                                for problem in problems { collector.add(problem, to: &report) }
+                            case .record(let number, let prepared):
+                                report.rows += 1
+                                let reference = prepared.details.externalRef
+                                guard seen.insert(reference).inserted else {
+                                    collector.add(
+                                        .init(line: number, column: "external_ref", reason: "'\(reference)' appears on an earlier line of this file"),
+                                        to: &report
+                                    )
+                                    continue
+                                }
+                                // After the first problem nothing will be kept, so rows are only checked.
+                                guard report.accepted else { continue }
+                                line.append(number: number, id: .generate(at: now), owner: actor.member, at: now, actor: actor, prepared)
+                            }
+                        }
+                        if !line.bytes.isEmpty { try await writer.write(ByteBuffer(bytes: line.bytes)) }
+                    }
+                }
+                if report.accepted {
+                    try await connection.rows("ANALYZE \(unescaped: StagedRecords.table)", logger)
+                    let (updated, unchanged) = try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
+                    report.updated = updated
+                    report.unchanged = unchanged
+                    report.created = try await StagedRecords.insertNew(connection, logger)
+                }
+                if !report.accepted || dryRun {
+                    report.dryRun = dryRun
+                    throw RollBack(report: report)
+                }
+                try await audit(
+                    connection,
+                    AuditEvent(
+                        .recordImport,
+                        by: actor,
+                        detail: "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged"
+                    )
+                )
+                return report
+            }
+        } catch let rollBack as RollBack {
+            return rollBack.report
+        }
+    }
+
+    /// Thrown inside the transaction to undo it while handing the report out.
+    private struct RollBack: Error { var report: ImportReport }
+
+    public func insertRecords(_ records: [GeneratedRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await write { connection in
+            try await StagedRecords.create(connection, logger)
+            var line = StagedRecords.Line()
+            for (number, record) in records.enumerated() {
+                line.append(
+                    number: number,
+                    id: record.id,
+                    owner: record.owner,
+                    at: record.enteredAt.stored,
+                    actor: .commandLine(for: record.owner),
+                    RecordRowWriter.PreparedDetails(record.details)
+                )
+            }
+            let bytes = line.bytes
+            try await connection.copyFrom(table: StagedRecords.table, columns: StagedRecords.columns, logger: logger) { writer in
+                try await writer.write(ByteBuffer(bytes: bytes))
+            }
+            let created = try await StagedRecords.insertNew(connection, logger)
+            guard created == records.count else {
+                throw DomainError.conflict("\(records.count - created) of the records exist already")
+            }
+        }
+    }
+
+    public func exportRecords(
+        owner: MemberCode,
+        format: ExportFormat,
+        write output: @escaping @Sendable (String) throws -> Void
+    ) async throws
+        -> Int
+    {
+        try await write { connection in
+            try await audit(connection, AuditEvent(.recordExport, by: .commandLine(for: owner), detail: format.rawValue))
+        }
+        return try await snapshot { connection in
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            var buffer = format == .csv ? RecordCSV.headerRow : "["
+            var count = 0
+            var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            while true {
+                let rows = try await connection.rows(
+                    "SELECT * FROM weapon_record WHERE owner_code = \(owner.rawValue) AND id > \(after) ORDER BY id LIMIT 500",
+                    logger
+                )
+                for record in try await PostgresWeaponRecordRepository.records(connection, rows: rows, logger) {
+                    switch format {
+                    case .csv: buffer += RecordCSV.row(record.details)
+                    case .json: buffer += (count == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(record), as: UTF8.self)
+                    }
+                    count += 1
+                    after = record.id.uuid
+                }
+                try output(buffer)
+                buffer = ""
+                if rows.count < 500 { break }
+            }
+            if format == .json { buffer += "\n]\n" }
+            try output(buffer)
+            return count
+        }
+    }
+
+    // MARK: - Copy
+
+    public func tableRows(_ table: StoreTable, after key: [StoreValue]?, limit: Int) async throws -> [[StoreValue]] {
+        var sql = QueryBuilder(
+            "SELECT " + table.columns.map { Self.neutral($0.name, $0.kind) }.joined(separator: ", ") + " FROM " + table.name
+        )
+        let order = table.key.map { table.kind(of: $0) == .text ? "\($0) COLLATE \"C\"" : $0 }
+        if let key {
+            let values = zip(table.key, key).map { column, value in Self.cast(sql.bind(value), table.kind(of: column)) }
+            sql.append(" WHERE (" + order.joined(separator: ", ") + ") > (" + values.joined(separator: ", ") + ")")
+        }
+        sql.append(" ORDER BY " + order.joined(separator: ", ") + " LIMIT \(limit)")
+        let statement = sql.query
+        let rows = try await read { connection in try await connection.rows(statement, logger) }
+        return try rows.map { row in
+            try table.columns.enumerated().map { index, column in
+                let cell = row[index]
+                guard cell.bytes != nil else { return .null }
+                switch column.kind {
+                case .integer, .boolean, .timestamp: return .integer(try cell.decode(Int64.self))
+                case .real: return .real(try cell.decode(Double.self))
+                case .blob: return .blob(try cell.decode(Data.self))
+                case .text, .uuid, .date, .json: return .text(try cell.decode(String.self))
+                }
+            }
+        }
+    }
+
+    public func insertTableRows(_ table: StoreTable, _ rows: [[StoreValue]]) async throws {
+        let perStatement = max(1, min(1000, 60000 / table.columns.count))
+        try await write { connection in
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(rows.count, start + perStatement)]
+                var sql = QueryBuilder("INSERT INTO \(table.name) (" + table.columns.map(\.name).joined(separator: ", ") + ") VALUES ")
+                var tuples: [String] = []
+                for row in chunk {
+                    let values = zip(table.columns, row).map { column, value in Self.cast(sql.bind(value), column.kind) }
+                    tuples.append("(" + values.joined(separator: ", ") + ")")
+                }
+                sql.append(tuples.joined(separator: ", "))
+                try await connection.rows(sql.query, logger)
+                start += perStatement
+            }
+        }
+    }
+
+    public func finishCopy() async throws {
+        try await write { connection in
+            try await connection.rows(
+                "SELECT setval(pg_get_serial_sequence('sign_in_attempt', 'id'), coalesce(max(id), 0) + 1, false) FROM sign_in_attempt",
+                logger
+            )
+        }
+    }
+
+    /// The select expression giving a column's engine-neutral value.
+    private static func neutral(_ column: String, _ kind: StoreTable.Kind) -> String {
+        switch kind {
+        case .timestamp: "(extract(epoch FROM \(column)) * 1000)::bigint"
+        case .boolean: "\(column)::int8"
+        case .integer: "\(column)::int8"
+        case .uuid, .date, .json: "\(column)::text"
+        case .text, .real, .blob: column
+        }
+    }
+
+    /// The expression turning a bound engine-neutral value into the column's type.
+    private static func cast(_ placeholder: String, _ kind: StoreTable.Kind) -> String {
+        switch kind {
+        case .timestamp: "to_timestamp(\(placeholder)::int8 / 1000.0)"
+        case .boolean: "(\(placeholder)::int8 <> 0)"
+        case .uuid: "\(placeholder)::uuid"
+        case .date: "\(placeholder)::date"
+        case .json: "\(placeholder)::json"
+        case .text: "\(placeholder)::text COLLATE \"C\""
+        case .integer: "\(placeholder)::int8"
+        case .real: "\(placeholder)::float8"
+        case .blob: "\(placeholder)::bytea"
+        }
+    }
+}
+
+/// Keeps an import's problems as the report's rules say: the first ``ImportReport/problemsKept``, all counted, each
+/// passed on as found.
+private struct ProblemCollector {
+    let onProblem: @Sendable (RecordCSV.Problem) -> Void
+
+    func add(_ problem: RecordCSV.Problem, to report: inout ImportReport) {
+        report.problemCount += 1
+        if report.problems.count < ImportReport.problemsKept { report.problems.append(problem) }
+        onProblem(problem)
+    }
+}
+
+extension ImportReader {
+    /// The next batch, waited for off the cooperative thread pool.
+    func nextBatch() async -> [Item]? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.next()) }
+        }
+    }
+}
+
+/// Records staged for a bulk write in a temporary table, filled by `COPY` in its text format.
+enum StagedRecords {
+    static let table = "staged_record"
+
+    static let columns = [
+        "line", "id", "owner_code", "at", "user_id", "channel", "external_ref", "category", "make", "model", "calibre", "serial_number",
+        "serial_obliterated", "markings", "country_of_manufacture", "year_of_manufacture", "import_country", "import_year", "status",
+        "event_date", "event_country", "event_place", "event_circumstances", "event_legal_justification", "event_criminal_context",
+        "event_case_reference", "sharing_mode", "notes", "details_hash", "shares",
+    ]
+
+    /// The columns a staged record gives the record row, in `weapon_record`'s names.
+    private static let detailColumns = columns[6...].filter { $0 != "shares" }.joined(separator: ", ")
+
+    static func create(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.rows(
+            """
+            CREATE TEMPORARY TABLE staged_record (
+                line integer NOT NULL, id uuid NOT NULL, owner_code text NOT NULL, at timestamptz NOT NULL, user_id uuid,
+                channel text NOT NULL, external_ref text NOT NULL, category text NOT NULL, make text NOT NULL, model text, calibre text,
+                serial_number text, serial_obliterated text NOT NULL, markings json NOT NULL, country_of_manufacture text,
+                year_of_manufacture integer, import_country text, import_year integer, status text NOT NULL, event_date date,
+                event_country text, event_place text, event_circumstances text, event_legal_justification text,
+                event_criminal_context text, event_case_reference text, sharing_mode text NOT NULL, notes text,
+                details_hash bytea NOT NULL, shares text[]
+            ) ON COMMIT DROP
+            """,
+            logger
+        )
+    }
+
+    /// Updates the records whose owner has them under a staged `external_ref` with other details: the version one
+    /// up, the sharing list replaced, a history entry holding the details before.
+    /// - Returns: how many were updated, and how many were found unchanged.
+    static func applyUpdates(_ connection: PostgresConnection, by actor: Actor, at now: Date, _ logger: Logger) async throws -> (Int, Int) {
+        let unchanged = try await connection.rows(
+            """
+            SELECT count(*) AS n FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
+            WHERE w.details_hash = s.details_hash
+            """,
+            logger
+        )[0].int("n")
+        let changedRows = try await connection.rows(
+            """
+            SELECT w.* FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
+            WHERE w.details_hash <> s.details_hash FOR UPDATE OF w
+            """,
+            logger
+        )
+        guard !changedRows.isEmpty else { return (0, unchanged) }
+        let changed = try await PostgresWeaponRecordRepository.records(connection, rows: changedRows, logger)
+        let ids = changed.map(\.id.uuid)
+        try await connection.rows(
+            """
+            INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
+            SELECT t.id, t.version, 'updated', \(now), \(actor.userID?.uuid), \(actor.member.rawValue), \(actor.channel.rawValue), t.previous::json
+            FROM unnest(\(ids)::uuid[], \(changed.map { $0.version + 1 })::int[], \(changed.map { $0.details.snapshotJSON() })::text[])
+                AS t(id, version, previous)
+            """,
+            logger
+        )
+        try await connection.rows(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE weapon_record w SET (\(detailColumns)) = (\(columns[6...].filter { $0 != "shares" }.map { "s.\($0)" }.joined(separator: ", "))),
+                        updated_at = s.at, version = w.version + 1
+                    FROM staged_record s WHERE w.owner_code = s.owner_code AND w.external_ref = s.external_ref AND w.details_hash <> s.details_hash
+                    """
+            ),
+            logger
+        )
+        try await connection.rows("DELETE FROM weapon_record_share WHERE record_id = ANY(\(ids))", logger)
+        try await connection.rows(
+            """
+            INSERT INTO weapon_record_share (record_id, member_code)
+            SELECT w.id, unnest(s.shares) FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
+            WHERE w.id = ANY(\(ids)) AND s.shares IS NOT NULL
+            """,
+            logger
+        )
+        return (changed.count, unchanged)
+    }
+
+    /// Inserts the staged records whose owner has no record with their `external_ref`, under their staged IDs, each
+    /// with its `created` history entry and sharing list.
+    /// - Returns: how many were inserted.
+    static func insertNew(_ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
+        let created = try await connection.changes(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO weapon_record (id, owner_code, version, \(detailColumns), created_at, updated_at)
+                    SELECT s.id, s.owner_code, 1, \(columns[6...].filter { $0 != "shares" }.map { "s.\($0)" }.joined(separator: ", ")), s.at, s.at
+                    FROM staged_record s
+                    WHERE NOT EXISTS (SELECT 1 FROM weapon_record w WHERE w.owner_code = s.owner_code AND w.external_ref = s.external_ref)
+                    ORDER BY s.line
+                    """
+            ),
+            logger
+        )
+        guard created > 0 else { return 0 }
+        try await connection.rows(
+            """
+            INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
+            SELECT s.id, 1, 'created', s.at, s.user_id, s.owner_code, s.channel, NULL FROM staged_record s JOIN weapon_record w ON w.id = s.id
+            """,
+            logger
+        )
+        try await connection.rows(
+            """
+            INSERT INTO weapon_record_share (record_id, member_code)
+            SELECT s.id, unnest(s.shares) FROM staged_record s JOIN weapon_record w ON w.id = s.id WHERE s.shares IS NOT NULL
+            """,
+            logger
+        )
+        return created
+    }
+
+    /// Lines of `COPY`'s text format: fields separated by tabs, `\N` for null, backslash escapes.
+    struct Line {
+        private(set) var bytes: [UInt8] = []
+
+        mutating func append(
+            number: Int,
+            id: WeaponRecord.ID,
+            owner: MemberCode,
+            at: Date,
+            actor: Actor,
+            _ prepared: RecordRowWriter.PreparedDetails
+        ) {
+            let d = prepared.details
+            let e = d.event
+            field(String(number))
+            field(id.description)
+            field(owner.rawValue)
+            field(SQLiteTimestamp.text(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))) + "+00")
+            field(actor.userID?.description)
+            field(actor.channel.rawValue)
+            field(d.externalRef)
+            field(d.category.rawValue)
+            field(d.make)
+            field(d.model)
+            field(d.calibre)
+            field(d.serialNumber)
+            field(d.serialObliterated.rawValue)
+            field(prepared.markingsJSON)
+            field(d.countryOfManufacture)
+            field(d.yearOfManufacture.map(String.init))
+            field(d.importCountry)
+            field(d.importYear.map(String.init))
+            field(d.status.rawValue)
+            field(prepared.eventDate)
+            field(e.country)
+            field(e.place)
+            field(e.circumstances)
+            field(e.legalJustification)
+            field(e.criminalContext)
+            field(e.caseReference)
+            field(d.sharing.mode)
+            field(d.notes)
+            field("\\x" + prepared.hash.hex)
+            let shares = d.sharing.memberCodes
+            field(shares.isEmpty ? nil : "{" + shares.map(\.rawValue).joined(separator: ",") + "}", last: true)
+        }
+
+        private mutating func field(_ text: String?, last: Bool = false) {
+            if let text {
+                for byte in text.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                    case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                    case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                    case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                    default: bytes.append(byte)
+                    }
+                }
+            } else {
+                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "N")]
+            }
+            bytes.append(last ? UInt8(ascii: "\n") : UInt8(ascii: "\t"))
+        }
+    }
+}

@@ -76,7 +76,7 @@ extension Store {
     /// Imports CSV text as `member`'s operator.
     func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false) async throws -> ImportReport {
         let chunks = LockedChunks([Array(text.utf8)])
-        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun, onProblem: { _ in }) { chunks.next() }
+        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun, onProblem: { _ in }, nextChunk: { chunks.next() })
     }
 
     /// Exports `member`'s records as CSV text.

@@ -137,7 +137,12 @@ import Testing
         var lines = Self.csv(rows: 3000).split(separator: "\n").map(String.init)
         let good = Array(lines.joined(separator: "\n").utf8)
         let chunks = LockedChunks(stride(from: 0, to: good.count, by: 997).map { Array(good[$0..<min($0 + 997, good.count)]) })
-        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), dryRun: false, onProblem: { _ in }) { chunks.next() }
+        let report = try await database.importRecords(
+            by: .commandLine(for: MemberCode("KEN")!),
+            dryRun: false,
+            onProblem: { _ in },
+            nextChunk: { chunks.next() }
+        )
         #expect(report.accepted && report.created == 3000 && report.rows == 3000)
 
         lines = Self.csv(rows: 3000, start: 3000).split(separator: "\n").map(String.init)

@@ -213,7 +213,7 @@ extension PostgresDatabase: Store {
     private static func neutral(_ column: String, _ kind: StoreTable.Kind) -> String {
         switch kind {
         case .timestamp: "(extract(epoch FROM \(column)) * 1000)::bigint"
-        case .boolean: "\(column)::int8"
+        case .boolean: "\(column)::int::int8"
         case .integer: "\(column)::int8"
         case .uuid, .date, .json: "\(column)::text"
         case .text, .real, .blob: column

@@ -15,7 +15,7 @@ extension SQLiteDatabase: Store {
 
     public func tableRows(_ table: StoreTable, after key: [StoreValue]?, limit: Int) async throws -> [[StoreValue]] {
         var sql = "SELECT " + table.columns.map(\.name).joined(separator: ", ") + " FROM " + table.name
-        var arguments: [(any DatabaseValueConvertible)?] = []
+        var arguments: [DatabaseValue] = []
         if let key {
             sql += " WHERE (" + table.key.joined(separator: ", ") + ") > (" + table.key.map { _ in "?" }.joined(separator: ", ") + ")"
             arguments = zip(table.key, key).map { column, value in Self.stored(value, table.kind(of: column)) }
@@ -61,14 +61,14 @@ extension SQLiteDatabase: Store {
     public func close() async {}
 
     /// An engine-neutral value as this store keeps it in a column of `kind`.
-    private static func stored(_ value: StoreValue, _ kind: StoreTable.Kind) -> (any DatabaseValueConvertible)? {
+    private static func stored(_ value: StoreValue, _ kind: StoreTable.Kind) -> DatabaseValue {
         switch (value, kind) {
-        case (.null, _): nil
-        case (.integer(let milliseconds), .timestamp): SQLiteTimestamp.text(milliseconds)
-        case (.integer(let integer), _): integer
-        case (.text(let text), _): text
-        case (.real(let real), _): real
-        case (.blob(let data), _): data
+        case (.null, _): .null
+        case (.integer(let milliseconds), .timestamp): SQLiteTimestamp.text(milliseconds).databaseValue
+        case (.integer(let integer), _): integer.databaseValue
+        case (.text(let text), _): text.databaseValue
+        case (.real(let real), _): real.databaseValue
+        case (.blob(let data), _): data.databaseValue
         }
     }
 }

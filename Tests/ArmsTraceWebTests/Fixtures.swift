@@ -8,17 +8,41 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// An in-memory ArmsTrace with three members and users of each role, served through the real application builder.
+/// An ArmsTrace with three members and users of each role, served through the real application builder: on an
+/// in-memory SQLite database, or, when `ARMSTRACE_TEST_STORE=postgres`, in a schema of its own on the PostgreSQL
+/// server `ARMSTRACE_TEST_POSTGRES` names (how `scripts/test` runs this whole suite a second time).
 struct TestWorld {
     var repositories: Repositories
     /// Tokens by name: `ken` (KEN officer), `kenAdmin`, `kenAnalyst`, `kenAuditor`, `uga` (UGA officer), `ugaAdmin`,
     /// `fra` (FRA officer).
     let tokens: [String: String]
 
-    static func make() async throws -> TestWorld {
+    /// Whether this run's worlds live on PostgreSQL.
+    static var onPostgres: Bool { ProcessInfo.processInfo.environment["ARMSTRACE_TEST_STORE"] == "postgres" }
+
+    /// A new, empty, migrated store of the kind this run tests.
+    static func makeStore() async throws -> any Store {
+        if onPostgres {
+            guard let url = PostgresDatabase.testServer else {
+                throw CocoaError(
+                    .featureUnsupported,
+                    userInfo: [NSLocalizedDescriptionKey: "ARMSTRACE_TEST_STORE=postgres needs ARMSTRACE_TEST_POSTGRES"]
+                )
+            }
+            return try await PostgresDatabase.scratch(url: url)
+        }
         let database = try SQLiteDatabase.inMemory()
         try database.migrate()
-        let repositories = database.repositories
+        return database
+    }
+
+    static func make() async throws -> TestWorld {
+        try await make(on: makeStore())
+    }
+
+    /// The world on a given store.
+    static func make(on store: any Store) async throws -> TestWorld {
+        let repositories = store.repositories
         for (code, name) in [("KEN", "Kenya"), ("UGA", "Uganda"), ("FRA", "France")] {
             try await repositories.members.create(try Member.validated(code: code, name: name))
         }

@@ -22,6 +22,8 @@ public final class PostgresDatabase: Sendable {
     private let running: Task<Void, Never>
     /// Where the database is, without any secret: for messages and logs.
     public let location: String
+    /// The URL it was opened with, to open it again.
+    private let url: String
 
     /// Connects to the database a `postgres://user@host:port/database` URL names. The password never comes from
     /// the URL: it is read from `ARMSTRACE_DATABASE_PASSWORD`, else from the file `ARMSTRACE_DATABASE_PASSWORD_FILE`
@@ -56,6 +58,7 @@ public final class PostgresDatabase: Sendable {
         self.client = client
         self.logger = logger
         self.location = url.redacted
+        self.url = text
         self.running = Task { await client.run() }
     }
 
@@ -254,6 +257,11 @@ extension PostgresDatabase {
         let database = try PostgresDatabase(url: url + separator + "schema=" + schema)
         try await database.migrate()
         return database
+    }
+
+    /// The same database through a pool of its own: what a second server on the database would have.
+    package func reopened() throws -> PostgresDatabase {
+        try PostgresDatabase(url: url, logger: logger)
     }
 
     /// Applies every migration not yet applied.

@@ -43,6 +43,14 @@ extension ArmsTraceCommand.Benchmark {
         @Flag(help: "Skip the FTS5 peer (its build takes minutes at 10 million records).")
         var skipFts5 = false
 
+        @Option(
+            help: ArgumentHelp(
+                "A PostgreSQL database (postgres://user@host:port/db) for the pg_trgm peer, built in a schema of its own and dropped after.",
+                valueName: "url"
+            )
+        )
+        var postgres: String?
+
         @Option(help: "The corpus seed.")
         var seed: UInt64 = 7
 
@@ -123,7 +131,7 @@ extension ArmsTraceCommand.Benchmark {
             let parallel = ContinuousClock.now - clock
             print(String(format: "  throughput on %d cores: %.0f queries/s", threads, Double(workload.count) / parallel.seconds))
 
-            try compareWithPeers(index: index, workload: Array(workload.prefix(referenceQueries)), viewer: viewer, members: members)
+            try await compareWithPeers(index: index, workload: Array(workload.prefix(referenceQueries)), viewer: viewer, members: members)
         }
 
         /// The index of the corpus, and a sample of its serials to damage into queries. The builder lives only here,
@@ -148,7 +156,7 @@ extension ArmsTraceCommand.Benchmark {
             workload: [(damage: SearchCorpus.Damage, query: SerialQuery)],
             viewer: MemberCode,
             members: [MemberCode]
-        ) throws {
+        ) async throws {
             var fts: FTS5SerialBaseline?
             let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("armstrace-fts5-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -165,10 +173,22 @@ extension ArmsTraceCommand.Benchmark {
                 fts = baseline
             }
 
-            var times: (index: [Double], scan: [Double], fts: [Double]) = ([], [], [])
+            var trgm: PgTrgmSerialBaseline?
+            if let postgres {
+                let clock = ContinuousClock.now
+                let baseline = try await PgTrgmSerialBaseline(url: postgres)
+                try await baseline.insert(SearchCorpus(shape: shape, count: records, seed: seed, members: members))
+                print(
+                    String(format: "pg_trgm GIN build %.1f s, %d MiB", (ContinuousClock.now - clock).seconds, try await baseline.size() >> 20)
+                )
+                trgm = baseline
+            }
+            defer { if let trgm { Task { try? await trgm.drop() } } }
+
+            var times: (index: [Double], scan: [Double], fts: [Double], trgm: [Double]) = ([], [], [], [])
             var expected = 0
-            var found: (index: Int, fts: Int) = (0, 0)
-            var complete: (index: Int, fts: Int) = (0, 0)
+            var found: (index: Int, fts: Int, trgm: Int) = (0, 0, 0)
+            var complete: (index: Int, fts: Int, trgm: Int) = (0, 0, 0)
             func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
                 let start = ContinuousClock.now
                 let result = try body()
@@ -196,6 +216,14 @@ extension ArmsTraceCommand.Benchmark {
                     let ftsHits = exhaustive ? truth.intersection(ids).count : min(ids.count, reference.total)
                     found.fts += ftsHits
                     if ftsHits == reference.total { complete.fts += 1 }
+                }
+                if let trgm {
+                    let start = ContinuousClock.now
+                    let ids = try await trgm.search(query, viewer: viewer)
+                    times.trgm.append((ContinuousClock.now - start).seconds * 1000)
+                    let trgmHits = exhaustive ? truth.intersection(ids).count : min(ids.count, reference.total)
+                    found.trgm += trgmHits
+                    if trgmHits == reference.total { complete.trgm += 1 }
                 }
             }
             func recall(_ hits: Int, _ queries: Int) -> String {
@@ -227,7 +255,18 @@ extension ArmsTraceCommand.Benchmark {
                     )
                 )
             }
-            print("  (PostgreSQL pg_trgm: not run; it joins when the PostgreSQL backend lands, issue 6)")
+            if trgm != nil {
+                print("  pg_trgm + verification " + summary(times.trgm) + "  " + recall(found.trgm, complete.trgm))
+                print(
+                    String(
+                        format: "  pg_trgm / ArmsTrace %.0fx at the median, %.0fx in mean time",
+                        median(times.trgm) / median(times.index),
+                        mean(times.trgm) / mean(times.index)
+                    )
+                )
+            } else {
+                print("  (PostgreSQL pg_trgm: not run; pass --postgres URL)")
+            }
         }
 
         private func summary(_ values: [Double]) -> String {

@@ -31,6 +31,14 @@ extension ArmsTraceCommand {
             @Option(help: "Where to put the files (default: a new temporary folder, removed afterwards).")
             var folder: String?
 
+            @Option(
+                help: ArgumentHelp(
+                    "A PostgreSQL database (postgres://user@host:port/db): the same file is imported there too, in a schema of its own, dropped after.",
+                    valueName: "url"
+                )
+            )
+            var postgres: String?
+
             func run() async throws {
                 let keep = folder != nil
                 let base = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("armstrace-bench-\(UUID().uuidString)")
@@ -66,6 +74,21 @@ extension ArmsTraceCommand {
                 let parsed = try parse(csvPath)
                 let baseline = try RawInsertBaseline.run(path: base.appendingPathComponent("raw.sqlite").path, rows: parsed)
 
+                var postgresTimes: (Duration, Duration)?
+                if let postgres {
+                    let store = try await PostgresDatabase.scratch(url: postgres)
+                    for member in DemoData.members { try await store.repositories.members.create(member) }
+                    clock = ContinuousClock.now
+                    let imported = try await store.importRecords(csvAt: csvPath, by: actor)
+                    let time = ContinuousClock.now - clock
+                    guard imported.accepted, imported.created == rows else { throw ValidationError("the PostgreSQL import failed") }
+                    clock = ContinuousClock.now
+                    _ = try await store.importRecords(csvAt: csvPath, by: actor)
+                    postgresTimes = (time, ContinuousClock.now - clock)
+                    try await store.dropSchema()
+                    await store.close()
+                }
+
                 let importRate = Double(rows) / importTime.seconds
                 let baselineRate = Double(rows) / baseline.seconds
                 print("")
@@ -76,6 +99,11 @@ extension ArmsTraceCommand {
                 print(line("SQLite copy into ArmsTrace schema", ceiling, Double(rows) / ceiling.seconds))
                 print(String(format: "import / raw insert ratio             %.2f", importRate / baselineRate))
                 print(String(format: "import / schema copy ratio            %.2f", importRate / (Double(rows) / ceiling.seconds)))
+                if let (time, again) = postgresTimes {
+                    print(line("PostgreSQL import (COPY, staged)", time, Double(rows) / time.seconds))
+                    print(line("PostgreSQL re-import (unchanged)", again, Double(rows) / again.seconds))
+                    print(String(format: "PostgreSQL / SQLite import ratio       %.2f", importTime.seconds / time.seconds))
+                }
                 print("peak resident memory after import      \(rss) MiB")
             }
 

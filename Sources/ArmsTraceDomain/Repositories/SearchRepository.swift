@@ -3,8 +3,9 @@ public import Foundation
 /// Stores what searches leave behind (the search log and hit notices) and feeds the search index.
 public protocol SearchRepository: Sendable {
     /// Up to `limit` records' index entries in the store's own order (the cheapest to read), starting after the
-    /// position `after` (`nil` for the start). How an index is loaded, and how it later picks up records that other
-    /// processes (a bulk import) added: from the last page's position.
+    /// position `after` (`nil` for the start). How an index is loaded, and how it later picks up, from the last
+    /// page's position, records that other processes added (a bulk import) and, where several servers share the
+    /// store, changed. An entry may come again; applying it again changes nothing.
     func entries(after position: String?, limit: Int) async throws -> SearchEntryPage
 
     /// The records with these IDs that exist, in no particular order.

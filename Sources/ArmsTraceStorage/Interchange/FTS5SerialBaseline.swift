@@ -82,7 +82,7 @@ public final class FTS5SerialBaseline: @unchecked Sendable {
     }
 
     /// Each character replaced by the first member of its confusable class; wildcards kept.
-    static func folded(_ bytes: [UInt8]) -> String {
+    package static func folded(_ bytes: [UInt8]) -> String {
         String(
             decoding: bytes.map { byte in
                 byte == SerialNormalizer.questionMark || byte == SerialNormalizer.star ? byte : representative[Int(SerialNormalizer.classCode(byte))]

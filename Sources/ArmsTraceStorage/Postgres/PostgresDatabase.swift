@@ -24,6 +24,8 @@ public final class PostgresDatabase: Sendable {
     public let location: String
     /// The URL it was opened with, to open it again.
     private let url: String
+    /// The schema named in the URL, if any.
+    private let schema: String?
 
     /// Connects to the database a `postgres://user@host:port/database` URL names. The password never comes from
     /// the URL: it is read from `ARMSTRACE_DATABASE_PASSWORD`, else from the file `ARMSTRACE_DATABASE_PASSWORD_FILE`
@@ -59,6 +61,7 @@ public final class PostgresDatabase: Sendable {
         self.logger = logger
         self.location = url.redacted
         self.url = text
+        self.schema = url.schema
         self.running = Task { await client.run() }
     }
 
@@ -257,6 +260,12 @@ extension PostgresDatabase {
         let database = try PostgresDatabase(url: url + separator + "schema=" + schema)
         try await database.migrate()
         return database
+    }
+
+    /// Drops the schema the URL named, with everything in it: how a scratch schema is cleared away.
+    package func dropSchema() async throws {
+        guard let schema else { return }
+        try await read { connection in try await connection.rows(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"), logger) }
     }
 
     /// The same database through a pool of its own: what a second server on the database would have.

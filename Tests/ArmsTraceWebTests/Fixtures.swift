@@ -59,6 +59,39 @@ struct TestWorld {
         return TestWorld(repositories: repositories, tokens: tokens)
     }
 
+    /// A request from KEN to UGA sent six days ago, whose 5-day acknowledgement deadline has passed.
+    /// - Returns: its ID.
+    func overdueTraceRequest() async throws -> TraceRequest.ID {
+        let ken = Actor(try await repositories.users.authenticate(token: tokens["ken"]!, at: Date()), channel: .api)
+        let record = try await repositories.records.create(
+            WeaponRecord.Details(
+                externalRef: "KEN-OLD",
+                category: .revolverPistol,
+                make: "Glock",
+                model: "17",
+                calibre: "9x19mm",
+                serialNumber: "ABC123",
+                markings: [Marking(kind: .manufacture, text: "GLOCK 17 ABC123")],
+                status: .seized
+            ),
+            by: ken
+        )
+        let past = TraceService(repositories: repositories, now: { Date().addingTimeInterval(-6 * 24 * 3600) })
+        let draft = try await past.create(
+            TraceRequestInput(
+                recordId: record.id.description,
+                requested: "UGA",
+                grounds: ["not_marked"],
+                legalBasis: "Firearms Act",
+                circumstances: "Found",
+                intendedUse: "Investigation"
+            ),
+            by: ken
+        )
+        _ = try await past.send(draft.request.id, by: ken)
+        return draft.request.id
+    }
+
     /// Runs `body` against the application built by `buildApplication`, in process.
     func test<T: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
         var logger = Logger(label: "test")

@@ -67,21 +67,7 @@ struct MultiInstanceTests {
         }
 
         // A passed deadline, checked by both servers at the same moment, is noticed once.
-        let ken = Actor(try await world.repositories.users.authenticate(token: world.tokens["ken"]!, at: Date()), channel: .api)
-        let record = try await first.repositories.records.create(RepositoryFixtures.details("KEN-OLD"), by: ken)
-        let past = TraceService(repositories: first.repositories, now: { Date().addingTimeInterval(-6 * 24 * 3600) })
-        let draft = try await past.create(
-            TraceRequestInput(
-                recordId: record.id.description,
-                requested: "UGA",
-                grounds: ["not_marked"],
-                legalBasis: "Firearms Act",
-                circumstances: "Found",
-                intendedUse: "Investigation"
-            ),
-            by: ken
-        )
-        _ = try await past.send(draft.request.id, by: ken)
+        _ = try await world.overdueTraceRequest()
         async let noticedByA = TraceService(repositories: first.repositories).noticePassedDeadlines()
         async let noticedByB = TraceService(repositories: second.repositories).noticePassedDeadlines()
         let noticed = try await noticedByA.count + noticedByB.count
@@ -95,21 +81,5 @@ struct MultiInstanceTests {
         #expect(verification.entries > 20)
         await second.close()
         await first.close()
-    }
-}
-
-/// A complete record's details for tests that write through the repositories.
-enum RepositoryFixtures {
-    static func details(_ reference: String) -> WeaponRecord.Details {
-        WeaponRecord.Details(
-            externalRef: reference,
-            category: .revolverPistol,
-            make: "Glock",
-            model: "17",
-            calibre: "9x19mm",
-            serialNumber: "ABC123",
-            markings: [Marking(kind: .manufacture, text: "GLOCK 17 ABC123")],
-            status: .seized
-        )
     }
 }

@@ -316,34 +316,7 @@ import Testing
 
     @Test func deadlineNoticesReachBothSidesOnce() async throws {
         let world = try await TestWorld.make()
-        // A request sent six days ago: its 5-day acknowledgement deadline has passed.
-        let ken = try await world.repositories.users.authenticate(token: world.tokens["ken"]!, at: Date())
-        let record = try await world.repositories.records.create(
-            WeaponRecord.Details(
-                externalRef: "KEN-OLD",
-                category: .revolverPistol,
-                make: "Glock",
-                model: "17",
-                calibre: "9x19mm",
-                serialNumber: "ABC123",
-                markings: [Marking(kind: .manufacture, text: "GLOCK 17 ABC123")],
-                status: .seized
-            ),
-            by: Actor(ken, channel: .api)
-        )
-        let past = TraceService(repositories: world.repositories, now: { Date().addingTimeInterval(-6 * 24 * 3600) })
-        let draft = try await past.create(
-            TraceRequestInput(
-                recordId: record.id.description,
-                requested: "UGA",
-                grounds: ["not_marked"],
-                legalBasis: "Firearms Act",
-                circumstances: "Found",
-                intendedUse: "Investigation"
-            ),
-            by: Actor(ken, channel: .api)
-        )
-        _ = try await past.send(draft.request.id, by: Actor(ken, channel: .api))
+        let draft = try await world.overdueTraceRequest()
         let service = TraceService(repositories: world.repositories)
         #expect(try await service.noticePassedDeadlines().count == 1)
         #expect(try await service.noticePassedDeadlines().isEmpty)
@@ -359,7 +332,7 @@ import Testing
                 #expect(notices[0]["deadline"] as? String == "acknowledge")
             }
             #expect((try await Self.call(client, world, "fra", .get, "/api/v1/tracing/notices").object["notices"] as? [Any])?.isEmpty == true)
-            let view = try await Self.call(client, world, "uga", .get, "/api/v1/traces/\(draft.request.id)").object
+            let view = try await Self.call(client, world, "uga", .get, "/api/v1/traces/\(draft)").object
             #expect(view["overdue"] as? [String] == ["acknowledge"])
             #expect((view["timeline"] as? [[String: Any]])?.last?["kind"] as? String == "acknowledge_overdue")
             let overdue = try await Self.call(client, world, "uga", .get, "/api/v1/traces?overdue=true").object

@@ -2,6 +2,17 @@ public import ArmsTraceDomain
 import Foundation
 import GRDB
 
+extension JSONEncoder {
+    /// How a JSON export writes records: as the API shows them, keys sorted.
+    static var export: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
 /// The formats of an export.
 public enum ExportFormat: String, Sendable, CaseIterable {
     /// The import format: an export re-imports to the same records.
@@ -30,10 +41,7 @@ extension SQLiteDatabase {
                 sql: "SELECT * FROM weapon_record WHERE owner_code = ? ORDER BY id",
                 arguments: [owner.rawValue]
             )
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
+            let encoder = JSONEncoder.export
             var buffer = format == .csv ? RecordCSV.headerRow : "["
             var count = 0
             var page: [Row] = []

@@ -21,6 +21,18 @@ public struct ImportReport: Sendable, Equatable {
 
     /// How many problems a report keeps, so that a file of ten million bad rows does not fill memory.
     public static let problemsKept = 1000
+
+    /// Counts a problem, keeps it if there is room, and passes it on as found.
+    mutating func record(_ problem: RecordCSV.Problem, _ onProblem: (RecordCSV.Problem) -> Void) {
+        problemCount += 1
+        if problems.count < Self.problemsKept { problems.append(problem) }
+        onProblem(problem)
+    }
+
+    /// The problem of a row whose `external_ref` an earlier line of the same file used.
+    static func repeated(_ reference: String, line: Int) -> RecordCSV.Problem {
+        .init(line: line, column: "external_ref", reason: "'\(reference)' appears on an earlier line of this file")
+    }
 }
 
 extension SQLiteDatabase {
@@ -45,14 +57,7 @@ extension SQLiteDatabase {
                     report.dryRun = dryRun
                     throw RollBack(report: report)
                 }
-                try AuditChain.append(
-                    db,
-                    AuditEvent(
-                        .recordImport,
-                        by: actor,
-                        detail: "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged"
-                    )
-                )
+                try AuditChain.append(db, .imported(report, by: actor))
                 return report
             }
         } catch let rollBack as RollBack {
@@ -78,11 +83,6 @@ extension SQLiteDatabase {
         let writer = try RecordRowWriter(db)
         let now = RecordRowWriter.Timestamp(Date())
         var report = ImportReport()
-        func problem(_ problem: RecordCSV.Problem) {
-            report.problemCount += 1
-            if report.problems.count < ImportReport.problemsKept { report.problems.append(problem) }
-            onProblem(problem)
-        }
 
         // A large import inserts into the indexes all over: give this connection 512 MiB of page cache while it runs
         // (pages are taken only as needed), then hand back the usual 64 MiB.
@@ -99,11 +99,11 @@ extension SQLiteDatabase {
                 switch item {
                 case .failure(let error):
                     throw error
-                case .fileProblem(let fileProblem):
-                    problem(fileProblem)
+                case .fileProblem(let problem):
+                    report.record(problem, onProblem)
                 case .rejected(let problems):
                     report.rows += 1
-                    problems.forEach(problem)
+                    for problem in problems { report.record(problem, onProblem) }
                 case .record(let line, let prepared):
                     report.rows += 1
                     // After the first problem nothing will be kept, so rows are only checked, not written.
@@ -115,13 +115,7 @@ extension SQLiteDatabase {
                     case .updated: report.updated += 1
                     case .unchanged: report.unchanged += 1
                     case .repeated:
-                        problem(
-                            .init(
-                                line: line,
-                                column: "external_ref",
-                                reason: "'\(prepared.details.externalRef)' appears on an earlier line of this file"
-                            )
-                        )
+                        report.record(ImportReport.repeated(prepared.details.externalRef, line: line), onProblem)
                     }
                 }
             }

@@ -91,7 +91,8 @@ public final class PgTrgmSerialBaseline: Sendable {
         var result: [WeaponRecord.ID] = []
         for row in rows {
             guard try row.bool("shared") || row.text("owner") == viewer.rawValue else { continue }
-            if SerialMatcher.match(query, stored: Array(try row.text("normalized").utf8)) != nil, let id = WeaponRecord.ID(try row.text("record_id")) {
+            if SerialMatcher.match(query, stored: Array(try row.text("normalized").utf8)) != nil, let id = WeaponRecord.ID(try row.text("record_id"))
+            {
                 result.append(id)
             }
         }

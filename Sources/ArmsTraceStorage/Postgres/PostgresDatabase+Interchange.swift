@@ -22,7 +22,6 @@ extension PostgresDatabase: Store {
                 let members = Set(try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") })
                 guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
                 var report = ImportReport()
-                let collector = ProblemCollector(onProblem: onProblem)
                 let now = Date().stored
                 try await StagedRecords.create(connection, logger)
                 let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
@@ -35,18 +34,15 @@ extension PostgresDatabase: Store {
                         for item in batch {
                             switch item {
                             case .failure(let error): throw error
-                            case .fileProblem(let problem): collector.add(problem, to: &report)
+                            case .fileProblem(let problem): report.record(problem, onProblem)
                             case .rejected(let problems):
                                 report.rows += 1
-                                for problem in problems { collector.add(problem, to: &report) }
+                                for problem in problems { report.record(problem, onProblem) }
                             case .record(let number, let prepared):
                                 report.rows += 1
                                 let reference = prepared.details.externalRef
                                 guard seen.insert(reference).inserted else {
-                                    collector.add(
-                                        .init(line: number, column: "external_ref", reason: "'\(reference)' appears on an earlier line of this file"),
-                                        to: &report
-                                    )
+                                    report.record(ImportReport.repeated(reference, line: number), onProblem)
                                     continue
                                 }
                                 // After the first problem nothing will be kept, so rows are only checked.
@@ -68,14 +64,7 @@ extension PostgresDatabase: Store {
                     report.dryRun = dryRun
                     throw RollBack(report: report)
                 }
-                try await audit(
-                    connection,
-                    AuditEvent(
-                        .recordImport,
-                        by: actor,
-                        detail: "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged"
-                    )
-                )
+                try await audit(connection, .imported(report, by: actor))
                 return report
             }
         } catch let rollBack as RollBack {
@@ -123,10 +112,7 @@ extension PostgresDatabase: Store {
             try await audit(connection, AuditEvent(.recordExport, by: .commandLine(for: owner), detail: format.rawValue))
         }
         return try await snapshot { connection in
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
+            let encoder = JSONEncoder.export
             var buffer = format == .csv ? RecordCSV.headerRow : "["
             var count = 0
             var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -233,18 +219,6 @@ extension PostgresDatabase: Store {
         case .real: "\(placeholder)::float8"
         case .blob: "\(placeholder)::bytea"
         }
-    }
-}
-
-/// Keeps an import's problems as the report's rules say: the first ``ImportReport/problemsKept``, all counted, each
-/// passed on as found.
-private struct ProblemCollector {
-    let onProblem: @Sendable (RecordCSV.Problem) -> Void
-
-    func add(_ problem: RecordCSV.Problem, to report: inout ImportReport) {
-        report.problemCount += 1
-        if report.problems.count < ImportReport.problemsKept { report.problems.append(problem) }
-        onProblem(problem)
     }
 }
 

@@ -59,14 +59,7 @@ struct PostgresMemberRepository: MemberRepository {
                 """,
                 database.logger
             )
-            try await database.audit(
-                connection,
-                AuditEvent(
-                    .memberSettingsSet,
-                    by: actor,
-                    detail: "\(settings.searchesPerDay) searches a day, \(settings.maximumCandidates) candidates an answer"
-                )
-            )
+            try await database.audit(connection, .memberSettingsSet(settings, by: actor))
         }
     }
 

@@ -146,20 +146,7 @@ struct PostgresSearchRepository: SearchRepository {
                     logger
                 )
             }
-            try await database.audit(
-                connection,
-                AuditEvent(
-                    at: search.searchedAt,
-                    member: search.member,
-                    userID: search.userID,
-                    channel: search.channel,
-                    action: .search,
-                    subject: "search:\(search.id)",
-                    detail:
-                        "serial \(search.request.serial): \(search.candidateCount) candidate(s), \(notices.filter(\.restricted).count) restricted, "
-                        + "\(notices.count) notice(s)"
-                )
-            )
+            try await database.audit(connection, .searched(search, notices: notices))
         }
     }
 

@@ -18,16 +18,7 @@ struct PostgresSignInRepository: SignInRepository {
             guard let row = rows.first else { throw DomainError.notFound(entity: "user", id: user.description) }
             try await database.audit(
                 connection,
-                AuditEvent(
-                    at: Date(),
-                    member: nil,
-                    userID: nil,
-                    channel: .cli,
-                    action: .credentialsSet,
-                    subject: "user:\(user)",
-                    concerns: try row.optionalMember("member_code"),
-                    detail: totpSecret == nil ? "password" : "password and second factor"
-                )
+                AuditEvent.credentialsSet(of: user, member: try row.optionalMember("member_code"), secondFactor: totpSecret != nil)
             )
         }
     }
@@ -52,15 +43,7 @@ struct PostgresSignInRepository: SignInRepository {
             )
             try await database.audit(
                 connection,
-                AuditEvent(
-                    at: now,
-                    member: user?.member,
-                    userID: user?.id,
-                    channel: .web,
-                    action: succeeded ? .signIn : .signInFailed,
-                    subject: user.map { "user:\($0.id)" },
-                    detail: "from \(address)" + (succeeded ? "" : " as \(login)")
-                )
+                AuditEvent.signInAttempt(login: login, address: address, user: user, succeeded: succeeded, at: now)
             )
         }
     }
@@ -125,14 +108,7 @@ struct PostgresSignInRepository: SignInRepository {
             let userID: User.ID = try row.id("id")
             try await database.audit(
                 connection,
-                AuditEvent(
-                    at: now,
-                    member: try row.optionalMember("member_code"),
-                    userID: userID,
-                    channel: .web,
-                    action: .signOut,
-                    subject: "user:\(userID)"
-                )
+                AuditEvent.signedOut(userID, member: try row.optionalMember("member_code"), at: now)
             )
         }
     }

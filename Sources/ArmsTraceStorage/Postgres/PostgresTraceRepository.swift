@@ -30,7 +30,7 @@ struct PostgresTraceRepository: TraceRepository {
                 logger
             )
             try await Self.insert(connection, event, logger)
-            try await database.audit(connection, Self.audit(event, action: .traceCreate, request: request))
+            try await database.audit(connection, .traceEntry(event, action: .traceCreate, request: request))
         }
     }
 
@@ -95,7 +95,7 @@ struct PostgresTraceRepository: TraceRepository {
             )
             guard changed == 1 else { throw DomainError.conflict("trace request \(id) changed meanwhile; reload it") }
             try await Self.insert(connection, event, logger)
-            try await database.audit(connection, Self.audit(event, action: .traceStep, request: request))
+            try await database.audit(connection, .traceEntry(event, action: .traceStep, request: request))
             for file in files {
                 try await connection.rows(
                     """
@@ -184,8 +184,7 @@ struct PostgresTraceRepository: TraceRepository {
                 """,
                 database.logger
             )
-            let limits = [policy.urgent, policy.routine].map { "\($0.acknowledgeHours)/\($0.answerHours) h" }
-            try await database.audit(connection, AuditEvent(.deadlinePolicySet, by: actor, detail: "urgent \(limits[0]), routine \(limits[1])"))
+            try await database.audit(connection, .deadlinePolicySet(policy, by: actor))
         }
     }
 
@@ -233,18 +232,7 @@ struct PostgresTraceRepository: TraceRepository {
                     )
                 }
                 try await Self.insert(connection, deadline.event, logger)
-                try await database.audit(
-                    connection,
-                    AuditEvent(
-                        at: deadline.event.at,
-                        member: nil,
-                        userID: nil,
-                        channel: nil,
-                        action: .traceDeadlinePassed,
-                        subject: "trace:\(deadline.requestID)",
-                        detail: "\(deadline.deadline.rawValue) deadline"
-                    )
-                )
+                try await database.audit(connection, .deadlinePassed(deadline))
                 recorded.append(deadline)
             }
             return recorded
@@ -329,21 +317,6 @@ struct PostgresTraceRepository: TraceRepository {
             weapon = try json(request.weapon)
             answer = try request.answer.map(json)
         }
-    }
-
-    /// The audit event of a timeline entry: by its author, concerning the other party.
-    private static func audit(_ event: TraceEvent, action: AuditEvent.Action, request: TraceRequest) -> AuditEvent {
-        let other = event.member.map { $0 == request.requester ? request.requested : request.requester }
-        return AuditEvent(
-            at: event.at,
-            member: event.member,
-            userID: event.userID,
-            channel: event.channel,
-            action: action,
-            subject: "trace:\(request.id)",
-            concerns: request.status == .draft ? nil : other,
-            detail: event.content.kind.rawValue
-        )
     }
 
     private static func visible(_ request: TraceRequest?, id: TraceRequest.ID, to viewer: MemberCode) throws -> TraceRequest {

@@ -21,16 +21,7 @@ struct PostgresUserRepository: UserRepository {
             )
             try await database.audit(
                 connection,
-                AuditEvent(
-                    at: user.createdAt,
-                    member: actor?.member,
-                    userID: actor?.userID,
-                    channel: actor?.channel ?? .cli,
-                    action: .userAdd,
-                    subject: "user:\(user.id)",
-                    concerns: actor?.member == user.member ? nil : user.member,
-                    detail: user.role.rawValue
-                )
+                AuditEvent.userAdded(user, by: actor)
             )
         }
     }
@@ -65,20 +56,7 @@ struct PostgresUserRepository: UserRepository {
                 """,
                 logger
             )
-            let member = try owner.member("member_code")
-            try await database.audit(
-                connection,
-                AuditEvent(
-                    at: now,
-                    member: actor?.member,
-                    userID: actor?.userID,
-                    channel: actor?.channel ?? .cli,
-                    action: .tokenIssue,
-                    subject: "user:\(user)",
-                    concerns: member == actor?.member ? nil : member,
-                    detail: name
-                )
-            )
+            try await database.audit(connection, .tokenIssued(to: user, of: try owner.member("member_code"), name: name, by: actor, at: now))
         }
         return IssuedToken(secret: secret, userID: user, name: name, expiresAt: expiresAt)
     }

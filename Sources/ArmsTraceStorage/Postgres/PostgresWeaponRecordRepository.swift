@@ -86,25 +86,18 @@ struct PostgresWeaponRecordRepository: WeaponRecordRepository {
                 "SELECT *, previous_details::text AS previous FROM weapon_record_history WHERE record_id = \(id.uuid) ORDER BY version",
                 logger
             )
-            let decoder = JSONDecoder()
-            func object(_ json: String) throws -> [String: JSONValue] {
-                try decoder.decode([String: JSONValue].self, from: Data(json.utf8))
-            }
-            let current = try object(record.details.snapshotJSON())
-            var before: [String: JSONValue]? = nil
-            return try rows.enumerated().map { index, row in
-                let after = index + 1 < rows.count ? try object(rows[index + 1].text("previous")) : current
-                defer { before = after }
-                return RecordHistoryEntry(
+            let entries = try rows.map { row in
+                RecordHistoryEntry(
                     version: try row.int("version"),
                     action: try row.enumeration("action"),
                     recordedAt: try row.date("recorded_at"),
                     userID: try row.optionalID("user_id"),
                     member: try row.member("member_code"),
                     channel: try row.enumeration("channel"),
-                    changes: RecordHistoryEntry.changes(from: before, to: after)
+                    changes: []
                 )
             }
+            return try RecordHistoryEntry.rebuilt(entries, previous: try rows.map { try $0.optionalText("previous") }, current: record.details)
         }
     }
 

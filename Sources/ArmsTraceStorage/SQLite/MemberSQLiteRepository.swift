@@ -60,14 +60,7 @@ struct MemberSQLiteRepository: MemberRepository, SQLiteRepository {
                     """,
                 arguments: [actor.member.rawValue, settings.searchesPerDay, settings.maximumCandidates, Date()]
             )
-            try AuditChain.append(
-                db,
-                AuditEvent(
-                    .memberSettingsSet,
-                    by: actor,
-                    detail: "\(settings.searchesPerDay) searches a day, \(settings.maximumCandidates) candidates an answer"
-                )
-            )
+            try AuditChain.append(db, .memberSettingsSet(settings, by: actor))
         }
     }
 

@@ -127,21 +127,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     """,
                 arguments: [search.member.rawValue, CalendarDate(search.searchedAt).description]
             )
-            let serial = search.request.serial
-            try AuditChain.append(
-                db,
-                AuditEvent(
-                    at: search.searchedAt,
-                    member: search.member,
-                    userID: search.userID,
-                    channel: search.channel,
-                    action: .search,
-                    subject: "search:\(search.id)",
-                    detail:
-                        "serial \(serial): \(search.candidateCount) candidate(s), \(logged.notices.filter(\.restricted).count) restricted, "
-                        + "\(logged.notices.count) notice(s)"
-                )
-            )
+            try AuditChain.append(db, .searched(search, notices: logged.notices))
             for notice in logged.notices {
                 try db.execute(
                     sql: """

@@ -17,16 +17,7 @@ struct SignInSQLiteRepository: SignInRepository, SQLiteRepository {
             let member = try String.fetchOne(db, sql: "SELECT member_code FROM app_user WHERE id = ?", arguments: [user.description])
             try AuditChain.append(
                 db,
-                AuditEvent(
-                    at: Date(),
-                    member: nil,
-                    userID: nil,
-                    channel: .cli,
-                    action: .credentialsSet,
-                    subject: "user:\(user)",
-                    concerns: member.flatMap(MemberCode.init),
-                    detail: totpSecret == nil ? "password" : "password and second factor"
-                )
+                AuditEvent.credentialsSet(of: user, member: member.flatMap(MemberCode.init), secondFactor: totpSecret != nil)
             )
         }
     }
@@ -52,15 +43,7 @@ struct SignInSQLiteRepository: SignInRepository, SQLiteRepository {
             )
             try AuditChain.append(
                 db,
-                AuditEvent(
-                    at: now,
-                    member: user?.member,
-                    userID: user?.id,
-                    channel: .web,
-                    action: succeeded ? .signIn : .signInFailed,
-                    subject: user.map { "user:\($0.id)" },
-                    detail: "from \(address)" + (succeeded ? "" : " as \(login)")
-                )
+                AuditEvent.signInAttempt(login: login, address: address, user: user, succeeded: succeeded, at: now)
             )
         }
     }

@@ -12,7 +12,7 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
         try await writer.translatedWrite { db in
             try Self.insert(db, request)
             try Self.insert(db, event)
-            try AuditChain.append(db, Self.audit(event, action: .traceCreate, request: request))
+            try AuditChain.append(db, .traceEntry(event, action: .traceCreate, request: request))
         }
     }
 
@@ -58,7 +58,7 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
             )
             guard db.changesCount == 1 else { throw DomainError.conflict("trace request \(id) changed meanwhile; reload it") }
             try Self.insert(db, event)
-            try AuditChain.append(db, Self.audit(event, action: .traceStep, request: request))
+            try AuditChain.append(db, .traceEntry(event, action: .traceStep, request: request))
             for file in files {
                 try db.execute(
                     sql: """
@@ -133,8 +133,7 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
     func setDeadlinePolicy(_ policy: TraceDeadlinePolicy, by actor: Actor) async throws {
         let member = actor.member
         try await writer.translatedWrite { db in
-            let limits = [policy.urgent, policy.routine].map { "\($0.acknowledgeHours)/\($0.answerHours) h" }
-            try AuditChain.append(db, AuditEvent(.deadlinePolicySet, by: actor, detail: "urgent \(limits[0]), routine \(limits[1])"))
+            try AuditChain.append(db, .deadlinePolicySet(policy, by: actor))
             try db.execute(
                 sql: """
                     INSERT INTO trace_deadline_policy (member_code, urgent_acknowledge_hours, urgent_answer_hours,
@@ -195,18 +194,7 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
                     )
                 }
                 try Self.insert(db, deadline.event)
-                try AuditChain.append(
-                    db,
-                    AuditEvent(
-                        at: deadline.event.at,
-                        member: nil,
-                        userID: nil,
-                        channel: nil,
-                        action: .traceDeadlinePassed,
-                        subject: "trace:\(deadline.requestID)",
-                        detail: "\(deadline.deadline.rawValue) deadline"
-                    )
-                )
+                try AuditChain.append(db, .deadlinePassed(deadline))
                 recorded.append(deadline)
             }
             return recorded
@@ -282,21 +270,6 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
     }
 
     // MARK: - Rows
-
-    /// The audit event of a timeline entry: by its author, concerning the other party.
-    private static func audit(_ event: TraceEvent, action: AuditEvent.Action, request: TraceRequest) -> AuditEvent {
-        let other = event.member.map { $0 == request.requester ? request.requested : request.requester }
-        return AuditEvent(
-            at: event.at,
-            member: event.member,
-            userID: event.userID,
-            channel: event.channel,
-            action: action,
-            subject: "trace:\(request.id)",
-            concerns: request.status == .draft ? nil : other,
-            detail: event.content.kind.rawValue
-        )
-    }
 
     /// The first instant of `year` and of the next, in UTC.
     private static func bounds(of year: Int) -> (Date, Date) {

@@ -18,16 +18,7 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
             )
             try AuditChain.append(
                 db,
-                AuditEvent(
-                    at: user.createdAt,
-                    member: actor?.member,
-                    userID: actor?.userID,
-                    channel: actor?.channel ?? .cli,
-                    action: .userAdd,
-                    subject: "user:\(user.id)",
-                    concerns: actor?.member == user.member ? nil : user.member,
-                    detail: user.role.rawValue
-                )
+                AuditEvent.userAdded(user, by: actor)
             )
         }
     }
@@ -59,19 +50,7 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
                 arguments: [UUID.version7().uuidString.lowercased(), user.description, name, hash, Date(), expiresAt]
             )
             let member = try String.fetchOne(db, sql: "SELECT member_code FROM app_user WHERE id = ?", arguments: [user.description])
-            try AuditChain.append(
-                db,
-                AuditEvent(
-                    at: Date(),
-                    member: actor?.member,
-                    userID: actor?.userID,
-                    channel: actor?.channel ?? .cli,
-                    action: .tokenIssue,
-                    subject: "user:\(user)",
-                    concerns: member.flatMap(MemberCode.init).flatMap { $0 == actor?.member ? nil : $0 },
-                    detail: name
-                )
-            )
+            try AuditChain.append(db, .tokenIssued(to: user, of: member.flatMap(MemberCode.init), name: name, by: actor, at: Date()))
         }
         return IssuedToken(secret: secret, userID: user, name: name, expiresAt: expiresAt)
     }

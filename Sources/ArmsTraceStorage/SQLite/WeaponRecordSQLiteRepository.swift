@@ -79,17 +79,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
                 sql: "SELECT * FROM weapon_record_history WHERE record_id = ? ORDER BY version",
                 arguments: [id.description]
             )
-            // Each entry holds the details before its change; the details after it are the next entry's "before", or,
-            // for the last entry, the record as it is now.
-            let decoder = JSONDecoder()
-            func object(_ json: String) throws -> [String: JSONValue] {
-                try decoder.decode([String: JSONValue].self, from: Data(json.utf8))
-            }
-            let current = try object(record.details.snapshotJSON())
-            var before: [String: JSONValue]? = nil
-            return try rows.enumerated().map { index, row in
-                let after = index + 1 < rows.count ? try object(rows[index + 1]["previous_details"] as String) : current
-                defer { before = after }
+            let entries = try rows.map { row in
                 guard let action = RecordHistoryEntry.Action(rawValue: row["action"]), let member = MemberCode(row["member_code"]),
                     let channel = Actor.Channel(rawValue: row["channel"])
                 else { throw StorageError("weapon_record_history row is malformed") }
@@ -100,9 +90,10 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
                     userID: (row["user_id"] as String?).flatMap(User.ID.init),
                     member: member,
                     channel: channel,
-                    changes: RecordHistoryEntry.changes(from: before, to: after)
+                    changes: []
                 )
             }
+            return try RecordHistoryEntry.rebuilt(entries, previous: rows.map { $0["previous_details"] }, current: record.details)
         }
     }
 

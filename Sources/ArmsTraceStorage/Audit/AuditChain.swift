@@ -160,5 +160,17 @@ struct AuditChainVerifier {
 
 extension Data {
     /// Lower-case hexadecimal.
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    var hex: String { String(decoding: hexBytes, as: UTF8.self) }
+
+    /// Lower-case hexadecimal, as UTF-8 bytes.
+    var hexBytes: [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 2)
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return bytes
+    }
 }

@@ -8,9 +8,12 @@ extension PostgresDatabase: Store {
     /// Imports a member's records from CSV, all or nothing, in one transaction, as on SQLite (same validation, same
     /// report, an `external_ref` already used updates that record when anything differs).
     ///
-    /// The rows stream through `COPY` into a temporary table; then a handful of set-wise statements sort them into
-    /// unchanged, updated (each with its history entry holding the details before) and created (each with its
-    /// `created` entry). Memory stays flat but for one set of the file's `external_ref`s, which finds repeats.
+    /// The member's `external_ref`s and detail hashes are read first, so each row is sorted as it streams: a new
+    /// record goes through `COPY` straight into `weapon_record` (the server inserts while the file is still being
+    /// read), an unchanged one is only counted, a changed one is kept aside and applied set-wise at the end through
+    /// a temporary table, each with its history entry holding the details before. The created records' history
+    /// entries and sharing lists follow in one statement each. Memory holds the member's references and the file's,
+    /// and the changed rows.
     public func importRecords(
         by actor: Actor,
         dryRun: Bool,
@@ -21,16 +24,24 @@ extension PostgresDatabase: Store {
             return try await write { connection in
                 let members = Set(try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") })
                 guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
+                var existing: [String: Data] = [:]
+                let stored = try await connection.query(
+                    "SELECT external_ref, details_hash FROM weapon_record WHERE owner_code = \(actor.member.rawValue)",
+                    logger: logger
+                )
+                for try await (reference, hash) in stored.decode((String, Data).self) { existing[reference] = hash }
                 var report = ImportReport()
                 let now = Date().stored
-                try await StagedRecords.create(connection, logger)
                 let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
                 reader.start()
                 defer { reader.cancel() }
                 var seen = Set<String>()
-                try await connection.copyFrom(table: StagedRecords.table, columns: StagedRecords.columns, logger: logger) { writer in
+                var changed = StagedRecords.Line(.staged)
+                var shares = StagedRecords.Line(.share)
+                let layout = StagedRecords.Layout.record
+                try await connection.copyFrom(table: layout.table, columns: layout.columns, logger: logger) { writer in
                     while let batch = await reader.nextBatch() {
-                        var line = StagedRecords.Line()
+                        var created = StagedRecords.Line(.record)
                         for item in batch {
                             switch item {
                             case .failure(let error): throw error
@@ -47,18 +58,28 @@ extension PostgresDatabase: Store {
                                 }
                                 // After the first problem nothing will be kept, so rows are only checked.
                                 guard report.accepted else { continue }
-                                line.append(number: number, id: .generate(at: now), owner: actor.member, at: now, actor: actor, prepared)
+                                let id = WeaponRecord.ID.generate(at: now)
+                                switch existing[reference] {
+                                case prepared.hash?:
+                                    report.unchanged += 1
+                                case .some:
+                                    report.updated += 1
+                                    changed.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                                case nil:
+                                    report.created += 1
+                                    created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                                    shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                                }
                             }
                         }
-                        if !line.bytes.isEmpty { try await writer.write(ByteBuffer(bytes: line.bytes)) }
+                        if !created.bytes.isEmpty { try await writer.write(ByteBuffer(bytes: created.bytes)) }
                     }
                 }
                 if report.accepted {
-                    try await connection.rows("ANALYZE \(unescaped: StagedRecords.table)", logger)
-                    let (updated, unchanged) = try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
-                    report.updated = updated
-                    report.unchanged = unchanged
-                    report.created = try await StagedRecords.insertNew(connection, logger)
+                    try await StagedRecords.recordCreations(connection, by: actor, logger)
+                    try await StagedRecords.copy(shares, connection, logger)
+                    try await StagedRecords.copy(changed, connection, logger)
+                    try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
                 }
                 if !report.accepted || dryRun {
                     report.dryRun = dryRun
@@ -78,26 +99,17 @@ extension PostgresDatabase: Store {
     public func insertRecords(_ records: [GeneratedRecord]) async throws {
         guard !records.isEmpty else { return }
         try await write { connection in
-            try await StagedRecords.create(connection, logger)
-            var line = StagedRecords.Line()
+            var created = StagedRecords.Line(.record)
+            var shares = StagedRecords.Line(.share)
             for (number, record) in records.enumerated() {
-                line.append(
-                    number: number,
-                    id: record.id,
-                    owner: record.owner,
-                    at: record.enteredAt.stored,
-                    actor: .commandLine(for: record.owner),
-                    RecordRowWriter.PreparedDetails(record.details)
-                )
+                let prepared = RecordRowWriter.PreparedDetails(record.details)
+                let actor = Actor.commandLine(for: record.owner)
+                created.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
+                shares.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
             }
-            let bytes = line.bytes
-            try await connection.copyFrom(table: StagedRecords.table, columns: StagedRecords.columns, logger: logger) { writer in
-                try await writer.write(ByteBuffer(bytes: bytes))
-            }
-            let created = try await StagedRecords.insertNew(connection, logger)
-            guard created == records.count else {
-                throw DomainError.conflict("\(records.count - created) of the records exist already")
-            }
+            try await StagedRecords.copy(created, connection, logger)
+            try await StagedRecords.recordCreations(connection, by: nil, logger)
+            try await StagedRecords.copy(shares, connection, logger)
         }
     }
 
@@ -231,56 +243,92 @@ extension ImportReader {
     }
 }
 
-/// Records staged for a bulk write in a temporary table, filled by `COPY` in its text format.
+/// Records written in bulk through `COPY` in its text format: new records straight into `weapon_record` and
+/// `weapon_record_share`, changed ones through a temporary table.
 enum StagedRecords {
-    static let table = "staged_record"
-
-    static let columns = [
-        "line", "id", "owner_code", "at", "user_id", "channel", "external_ref", "category", "make", "model", "calibre", "serial_number",
-        "serial_obliterated", "markings", "country_of_manufacture", "year_of_manufacture", "import_country", "import_year", "status",
-        "event_date", "event_country", "event_place", "event_circumstances", "event_legal_justification", "event_criminal_context",
-        "event_case_reference", "sharing_mode", "notes", "details_hash", "shares",
+    /// The columns a record's details fill, in `weapon_record`'s names and in the order ``Line`` writes them.
+    static let detailColumns = [
+        "external_ref", "category", "make", "model", "calibre", "serial_number", "serial_obliterated", "markings", "country_of_manufacture",
+        "year_of_manufacture", "import_country", "import_year", "status", "event_date", "event_country", "event_place",
+        "event_circumstances", "event_legal_justification", "event_criminal_context", "event_case_reference", "sharing_mode", "notes",
+        "details_hash",
     ]
 
-    /// The columns a staged record gives the record row, in `weapon_record`'s names.
-    private static let detailColumns = columns[6...].filter { $0 != "shares" }.joined(separator: ", ")
+    /// What each layout of ``Line`` writes, into which table.
+    enum Layout {
+        /// A new `weapon_record` row at version 1.
+        case record
+        /// A `staged_record` row: a changed record's new details.
+        case staged
+        /// The record's `weapon_record_share` rows, one per member it is shared with.
+        case share
 
-    static func create(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        var table: String {
+            switch self {
+            case .record: "weapon_record"
+            case .staged: "staged_record"
+            case .share: "weapon_record_share"
+            }
+        }
+
+        var columns: [String] {
+            switch self {
+            case .record: ["id", "owner_code", "version"] + detailColumns + ["created_at", "updated_at"]
+            case .staged: ["owner_code", "at"] + detailColumns + ["shares"]
+            case .share: ["record_id", "member_code"]
+            }
+        }
+    }
+
+    /// Writes what `line` holds into its table; changed records first into a new temporary table.
+    static func copy(_ line: Line, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        guard !line.bytes.isEmpty else { return }
+        if line.layout == .staged {
+            try await connection.rows(
+                """
+                CREATE TEMPORARY TABLE staged_record (
+                    owner_code text NOT NULL, at timestamptz NOT NULL, external_ref text NOT NULL, category text NOT NULL,
+                    make text NOT NULL, model text, calibre text, serial_number text, serial_obliterated text NOT NULL,
+                    markings json NOT NULL, country_of_manufacture text, year_of_manufacture integer, import_country text,
+                    import_year integer, status text NOT NULL, event_date date, event_country text, event_place text,
+                    event_circumstances text, event_legal_justification text, event_criminal_context text,
+                    event_case_reference text, sharing_mode text NOT NULL, notes text, details_hash bytea NOT NULL, shares text[]
+                ) ON COMMIT DROP
+                """,
+                logger
+            )
+        }
+        let bytes = line.bytes
+        try await connection.copyFrom(table: line.layout.table, columns: line.layout.columns, logger: logger) { writer in
+            try await writer.write(ByteBuffer(bytes: bytes))
+        }
+    }
+
+    /// The `created` history entries of the records this transaction inserted (by `actor`, else by the operator
+    /// for each record's owner): every row it has written so far carries its transaction ID.
+    static func recordCreations(_ connection: PostgresConnection, by actor: Actor?, _ logger: Logger) async throws {
+        let xid = try await connection.rows("SELECT pg_current_xact_id()::text AS xid", logger)[0].text("xid")
         try await connection.rows(
             """
-            CREATE TEMPORARY TABLE staged_record (
-                line integer NOT NULL, id uuid NOT NULL, owner_code text NOT NULL, at timestamptz NOT NULL, user_id uuid,
-                channel text NOT NULL, external_ref text NOT NULL, category text NOT NULL, make text NOT NULL, model text, calibre text,
-                serial_number text, serial_obliterated text NOT NULL, markings json NOT NULL, country_of_manufacture text,
-                year_of_manufacture integer, import_country text, import_year integer, status text NOT NULL, event_date date,
-                event_country text, event_place text, event_circumstances text, event_legal_justification text,
-                event_criminal_context text, event_case_reference text, sharing_mode text NOT NULL, notes text,
-                details_hash bytea NOT NULL, shares text[]
-            ) ON COMMIT DROP
+            INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
+            SELECT id, 1, 'created', created_at, \(actor?.userID?.uuid), owner_code, \(actor?.channel.rawValue ?? Actor.Channel.cli.rawValue), NULL
+            FROM weapon_record WHERE change_xid = \(xid)::xid8
             """,
             logger
         )
     }
 
-    /// Updates the records whose owner has them under a staged `external_ref` with other details: the version one
-    /// up, the sharing list replaced, a history entry holding the details before.
-    /// - Returns: how many were updated, and how many were found unchanged.
-    static func applyUpdates(_ connection: PostgresConnection, by actor: Actor, at now: Date, _ logger: Logger) async throws -> (Int, Int) {
-        let unchanged = try await connection.rows(
-            """
-            SELECT count(*) AS n FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
-            WHERE w.details_hash = s.details_hash
-            """,
-            logger
-        )[0].int("n")
+    /// Updates the records whose owner has them under a staged `external_ref`: the version one up, the sharing
+    /// list replaced, a history entry holding the details before.
+    static func applyUpdates(_ connection: PostgresConnection, by actor: Actor, at now: Date, _ logger: Logger) async throws {
+        guard try await !connection.rows("SELECT to_regclass('pg_temp.staged_record') IS NULL AS absent", logger)[0].bool("absent") else { return }
         let changedRows = try await connection.rows(
             """
             SELECT w.* FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
-            WHERE w.details_hash <> s.details_hash FOR UPDATE OF w
+            FOR UPDATE OF w
             """,
             logger
         )
-        guard !changedRows.isEmpty else { return (0, unchanged) }
         let changed = try await PostgresWeaponRecordRepository.records(connection, rows: changedRows, logger)
         let ids = changed.map(\.id.uuid)
         try await connection.rows(
@@ -292,12 +340,13 @@ enum StagedRecords {
             """,
             logger
         )
+        let columns = detailColumns.joined(separator: ", ")
+        let values = detailColumns.map { "s.\($0)" }.joined(separator: ", ")
         try await connection.rows(
             PostgresQuery(
                 unsafeSQL: """
-                    UPDATE weapon_record w SET (\(detailColumns)) = (\(columns[6...].filter { $0 != "shares" }.map { "s.\($0)" }.joined(separator: ", "))),
-                        updated_at = s.at, version = w.version + 1
-                    FROM staged_record s WHERE w.owner_code = s.owner_code AND w.external_ref = s.external_ref AND w.details_hash <> s.details_hash
+                    UPDATE weapon_record w SET (\(columns)) = (\(values)), updated_at = s.at, version = w.version + 1
+                    FROM staged_record s WHERE w.owner_code = s.owner_code AND w.external_ref = s.external_ref
                     """
             ),
             logger
@@ -307,50 +356,21 @@ enum StagedRecords {
             """
             INSERT INTO weapon_record_share (record_id, member_code)
             SELECT w.id, unnest(s.shares) FROM staged_record s JOIN weapon_record w ON w.owner_code = s.owner_code AND w.external_ref = s.external_ref
-            WHERE w.id = ANY(\(ids)) AND s.shares IS NOT NULL
+            WHERE s.shares IS NOT NULL
             """,
             logger
         )
-        return (changed.count, unchanged)
     }
 
-    /// Inserts the staged records whose owner has no record with their `external_ref`, under their staged IDs, each
-    /// with its `created` history entry and sharing list.
-    /// - Returns: how many were inserted.
-    static func insertNew(_ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
-        let created = try await connection.changes(
-            PostgresQuery(
-                unsafeSQL: """
-                    INSERT INTO weapon_record (id, owner_code, version, \(detailColumns), created_at, updated_at)
-                    SELECT s.id, s.owner_code, 1, \(columns[6...].filter { $0 != "shares" }.map { "s.\($0)" }.joined(separator: ", ")), s.at, s.at
-                    FROM staged_record s
-                    WHERE NOT EXISTS (SELECT 1 FROM weapon_record w WHERE w.owner_code = s.owner_code AND w.external_ref = s.external_ref)
-                    ORDER BY s.line
-                    """
-            ),
-            logger
-        )
-        guard created > 0 else { return 0 }
-        try await connection.rows(
-            """
-            INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
-            SELECT s.id, 1, 'created', s.at, s.user_id, s.owner_code, s.channel, NULL FROM staged_record s JOIN weapon_record w ON w.id = s.id
-            """,
-            logger
-        )
-        try await connection.rows(
-            """
-            INSERT INTO weapon_record_share (record_id, member_code)
-            SELECT s.id, unnest(s.shares) FROM staged_record s JOIN weapon_record w ON w.id = s.id WHERE s.shares IS NOT NULL
-            """,
-            logger
-        )
-        return created
-    }
-
-    /// Lines of `COPY`'s text format: fields separated by tabs, `\N` for null, backslash escapes.
+    /// Lines of `COPY`'s text format in one of the ``Layout``s: fields separated by tabs, `\N` for null,
+    /// backslash escapes.
     struct Line {
+        let layout: Layout
         private(set) var bytes: [UInt8] = []
+        /// The last instant written and its text: an import writes the same one on every row.
+        private var lastInstant: (date: Date, text: String)?
+
+        init(_ layout: Layout) { self.layout = layout }
 
         mutating func append(
             number: Int,
@@ -362,12 +382,25 @@ enum StagedRecords {
         ) {
             let d = prepared.details
             let e = d.event
-            field(String(number))
-            field(id.description)
-            field(owner.rawValue)
-            field(SQLiteTimestamp.text(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))) + "+00")
-            field(actor.userID?.description)
-            field(actor.channel.rawValue)
+            if lastInstant?.date != at {
+                lastInstant = (at, SQLiteTimestamp.text(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))) + "+00")
+            }
+            let instant = lastInstant?.text
+            switch layout {
+            case .share:
+                for member in d.sharing.memberCodes {
+                    field(id.description)
+                    field(member.rawValue, last: true)
+                }
+                return
+            case .record:
+                field(id.description)
+                field(owner.rawValue)
+                field("1")
+            case .staged:
+                field(owner.rawValue)
+                field(instant)
+            }
             field(d.externalRef)
             field(d.category.rawValue)
             field(d.make)
@@ -390,9 +423,19 @@ enum StagedRecords {
             field(e.caseReference)
             field(d.sharing.mode)
             field(d.notes)
-            field("\\x" + prepared.hash.hex)
-            let shares = d.sharing.memberCodes
-            field(shares.isEmpty ? nil : "{" + shares.map(\.rawValue).joined(separator: ",") + "}", last: true)
+            // bytea in hex, its backslash escaped for COPY.
+            bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")]
+            bytes += prepared.hash.hexBytes
+            switch layout {
+            case .record:
+                bytes.append(UInt8(ascii: "\t"))
+                field(instant)
+                field(instant, last: true)
+            default:
+                bytes.append(UInt8(ascii: "\t"))
+                let shares = d.sharing.memberCodes
+                field(shares.isEmpty ? nil : "{" + shares.map(\.rawValue).joined(separator: ",") + "}", last: true)
+            }
         }
 
         private mutating func field(_ text: String?, last: Bool = false) {

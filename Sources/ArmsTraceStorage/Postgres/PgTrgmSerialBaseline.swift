@@ -13,15 +13,21 @@ import PostgresNIO
 public final class PgTrgmSerialBaseline: Sendable {
     private let database: PostgresDatabase
     private let schema: String
+    /// The schema pg_trgm is installed in, which qualifies its operator class and operator.
+    private let extensionSchema: String
 
     /// A new, empty baseline in a new schema of the database `url` names.
     public init(url: String) async throws {
         let admin = try PostgresDatabase(url: url)
         let schema = "trgm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         self.schema = schema
-        try await admin.read { connection in
+        extensionSchema = try await admin.read { connection in
             try await connection.rows("CREATE EXTENSION IF NOT EXISTS pg_trgm", admin.logger)
             try await connection.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"), admin.logger)
+            return try await connection.rows(
+                "SELECT extnamespace::regnamespace::text AS name FROM pg_extension WHERE extname = 'pg_trgm'",
+                admin.logger
+            )[0].text("name")
         }
         await admin.close()
         let database = try PostgresDatabase(url: url + (url.contains("?") ? "&" : "?") + "schema=\(schema)")
@@ -59,7 +65,10 @@ public final class PgTrgmSerialBaseline: Sendable {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
             }
-            try await connection.rows("CREATE INDEX serial_trgm ON serial USING gin (folded gin_trgm_ops)", database.logger)
+            try await connection.rows(
+                PostgresQuery(unsafeSQL: "CREATE INDEX serial_trgm ON serial USING gin (folded \(extensionSchema).gin_trgm_ops)"),
+                database.logger
+            )
             try await connection.rows("ANALYZE serial", database.logger)
         }
     }
@@ -83,10 +92,9 @@ public final class PgTrgmSerialBaseline: Sendable {
                 )
             }
             try await connection.rows("SELECT set_config('pg_trgm.similarity_threshold', '0.1', false)", database.logger)
-            return try await connection.rows(
-                "SELECT normalized, record_id, owner, shared FROM serial WHERE folded % \(folded)",
-                database.logger
-            )
+            var sql = QueryBuilder("SELECT normalized, record_id, owner, shared FROM serial WHERE folded OPERATOR(\(extensionSchema).%) ")
+            sql.append(sql.bind(folded))
+            return try await connection.rows(sql.query, database.logger)
         }
         var result: [WeaponRecord.ID] = []
         for row in rows {

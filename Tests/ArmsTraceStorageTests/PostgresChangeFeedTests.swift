@@ -45,8 +45,9 @@ struct PostgresChangeFeedTests {
         try await older.value
         let next = try await feed.entries(after: page.position, limit: 100)
         #expect(next.entries.map(\.id).contains(late), "B, committed after C by an older transaction, is not skipped")
-        let settled = try await feed.entries(after: next.position, limit: 100)
-        #expect(settled.entries.isEmpty, "once both are final, nothing comes again")
+        // Entries come again only while some transaction older than them runs (other tests share the server).
+        let again = try await feed.entries(after: next.position, limit: 100)
+        #expect(Set(again.entries.map(\.id)).isSubset(of: [late, early.id]))
         await second.close()
         await first.close()
     }

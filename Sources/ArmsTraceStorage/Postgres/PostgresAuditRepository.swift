@@ -5,14 +5,15 @@ import Logging
 import PostgresNIO
 
 extension AuditChain {
-    /// The advisory lock that keeps appends in one order across every process on the database ("ATAU").
-    static let lockKey: Int64 = 0x4154_4155
+    /// The advisory lock that keeps appends in one order across every process on the database: one per schema,
+    /// so that deployments in other schemas of the same database do not wait for each other.
+    static let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockClass), hashtext(current_schema() || ':audit'))"
 
     /// Appends `event` after the current head, in the caller's transaction. The transaction-scoped advisory lock,
     /// held until the transaction ends, makes concurrent appends from any number of servers wait their turn, so
     /// the chain stays one unbroken order.
     static func append(_ connection: PostgresConnection, _ event: AuditEvent, _ logger: Logger) async throws {
-        try await connection.rows("SELECT pg_advisory_xact_lock(\(lockKey))", logger)
+        try await connection.rows(lock, logger)
         let head = try await connection.rows("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1", logger).first
         let sequence: Int64 = try (head?.value("sequence") ?? 0) + 1
         let previous: Data = try head?.data("hash") ?? genesis
@@ -97,7 +98,7 @@ struct PostgresAuditRepository: AuditRepository {
         return try await database.write { connection in
             let logger = database.logger
             // The chain's lock: the head read is the head the signature covers.
-            try await connection.rows("SELECT pg_advisory_xact_lock(\(AuditChain.lockKey))", logger)
+            try await connection.rows(AuditChain.lock, logger)
             guard let head = try await connection.rows("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1", logger).first
             else { return nil }
             let sequence: Int64 = try head.value("sequence")

@@ -26,6 +26,10 @@ public final class PostgresDatabase: Sendable {
     private let url: String
     /// The schema named in the URL, if any.
     private let schema: String?
+    /// Commits concurrent searches' log entries together (see ``GroupCommit``): one transaction, one turn at the
+    /// audit chain's lock and one WAL flush for every search waiting. Set once, at the end of `init` (its commit
+    /// needs `self`), and never again: hence `nonisolated(unsafe)`.
+    private(set) nonisolated(unsafe) var searchLog: GroupCommit<LoggedSearch>! = nil
 
     /// Connects to the database a `postgres://user@host:port/database` URL names. The password never comes from
     /// the URL: it is read from `ARMSTRACE_DATABASE_PASSWORD`, else from the file `ARMSTRACE_DATABASE_PASSWORD_FILE`
@@ -63,6 +67,11 @@ public final class PostgresDatabase: Sendable {
         self.url = text
         self.schema = url.schema
         self.running = Task { await client.run() }
+        self.searchLog = GroupCommit { [unowned self] items in
+            try await self.write { connection in
+                for item in items { try await PostgresSearchRepository.insert(connection, item, database: self) }
+            }
+        }
     }
 
     deinit { running.cancel() }

@@ -16,7 +16,7 @@ enum PostgresMigrations {
     static func migrate(_ database: PostgresDatabase) async throws {
         try await database.read { connection in
             let logger = database.logger
-            try await connection.rows("SELECT pg_advisory_lock(\(lockKey))", logger)
+            try await connection.rows(lock, logger)
             do {
                 try await connection.rows(
                     "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -36,9 +36,9 @@ enum PostgresMigrations {
                         throw error
                     }
                 }
-                try await connection.rows("SELECT pg_advisory_unlock(\(lockKey))", logger)
+                try await connection.rows(unlock, logger)
             } catch {
-                _ = try? await connection.rows("SELECT pg_advisory_unlock(\(lockKey))", logger)
+                _ = try? await connection.rows(unlock, logger)
                 throw error
             }
         }
@@ -75,8 +75,13 @@ enum PostgresMigrations {
         return statements
     }
 
-    /// The advisory lock key of migrations ("ATMG").
-    static let lockKey: Int64 = 0x4154_4d47
+    /// The first key of ArmsTrace's advisory locks ("AT"); the second names the lock and the schema it guards, so
+    /// that deployments in other schemas of one database do not wait for each other.
+    static let lockClass: Int32 = 0x4154
+
+    /// The session lock migrations run under.
+    static let lock: PostgresQuery = "SELECT pg_advisory_lock(\(lockClass), hashtext(current_schema() || ':migrations'))"
+    static let unlock: PostgresQuery = "SELECT pg_advisory_unlock(\(lockClass), hashtext(current_schema() || ':migrations'))"
 
     private static let schema = """
         -- Tables that are append-only refuse UPDATE, DELETE and TRUNCATE through these triggers.

@@ -118,36 +118,41 @@ struct PostgresSearchRepository: SearchRepository {
     }
 
     func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {
+        try await database.searchLog.write(LoggedSearch(search: search, notices: notices))
+    }
+
+    /// Inserts a search, its day's count and its notices, and appends it to the audit chain, in the caller's
+    /// transaction: what the search log's group commit runs for each search of a batch.
+    static func insert(_ connection: PostgresConnection, _ logged: LoggedSearch, database: PostgresDatabase) async throws {
+        let (search, notices) = (logged.search, logged.notices)
+        let logger = database.logger
         let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
-        try await database.write { connection in
-            let logger = database.logger
+        try await connection.rows(
+            """
+            INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
+            VALUES (\(search.id.uuid), \(search.searchedAt.stored), \(search.userID?.uuid), \(search.member.rawValue),
+                \(search.channel.rawValue), \(request)::json, \(search.candidateCount))
+            """,
+            logger
+        )
+        try await connection.rows(
+            """
+            INSERT INTO search_usage (member_code, day, searches) VALUES (\(search.member.rawValue), \(CalendarDate(search.searchedAt).description)::date, 1)
+            ON CONFLICT (member_code, day) DO UPDATE SET searches = search_usage.searches + 1
+            """,
+            logger
+        )
+        for notice in notices {
             try await connection.rows(
                 """
-                INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
-                VALUES (\(search.id.uuid), \(search.searchedAt.stored), \(search.userID?.uuid), \(search.member.rawValue),
-                    \(search.channel.rawValue), \(request)::json, \(search.candidateCount))
+                INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
+                VALUES (\(notice.id.uuid), \(notice.recipient.rawValue), \(notice.recordID.uuid), \(search.id.uuid),
+                    \(notice.source.rawValue), \(notice.distance), \(notice.restricted))
                 """,
                 logger
             )
-            try await connection.rows(
-                """
-                INSERT INTO search_usage (member_code, day, searches) VALUES (\(search.member.rawValue), \(CalendarDate(search.searchedAt).description)::date, 1)
-                ON CONFLICT (member_code, day) DO UPDATE SET searches = search_usage.searches + 1
-                """,
-                logger
-            )
-            for notice in notices {
-                try await connection.rows(
-                    """
-                    INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
-                    VALUES (\(notice.id.uuid), \(notice.recipient.rawValue), \(notice.recordID.uuid), \(search.id.uuid),
-                        \(notice.source.rawValue), \(notice.distance), \(notice.restricted))
-                    """,
-                    logger
-                )
-            }
-            try await database.audit(connection, .searched(search, notices: notices))
         }
+        try await database.audit(connection, .searched(search, notices: notices))
     }
 
     func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> {

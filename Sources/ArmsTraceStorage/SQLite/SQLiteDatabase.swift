@@ -19,7 +19,7 @@ public struct SQLiteDatabase: Sendable {
     /// Keeps concurrent reads within the reader pool (see ``ReadAdmission``).
     let admission: ReadAdmission
     /// Commits concurrent searches' log entries together (see ``GroupCommit``).
-    let searchLog: GroupCommit<SearchSQLiteRepository.LoggedSearch>
+    let searchLog: GroupCommit<LoggedSearch>
     /// The file's path, or `:memory:`.
     public let location: String
 
@@ -31,14 +31,14 @@ public struct SQLiteDatabase: Sendable {
         self.writer = pool
         self.location = path
         self.admission = ReadAdmission(permits: pool.configuration.maximumReaderCount)
-        self.searchLog = GroupCommit(writer: pool, apply: SearchSQLiteRepository.LoggedSearch.insert)
+        self.searchLog = SearchSQLiteRepository.groupCommit(pool)
     }
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
         self.location = ":memory:"
         self.admission = ReadAdmission(permits: writer.configuration.maximumReaderCount)
-        self.searchLog = GroupCommit(writer: writer, apply: SearchSQLiteRepository.LoggedSearch.insert)
+        self.searchLog = SearchSQLiteRepository.groupCommit(writer)
     }
 
     /// A private database in memory, for tests.

@@ -101,45 +101,44 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         try await searchLog.write(LoggedSearch(search: search, notices: notices))
     }
 
-    /// A search with its notices: one item of the search log's group commit.
-    struct LoggedSearch: Sendable {
-        var search: SearchLogEntry
-        var notices: [HitNotice]
+    /// The search log's group commit on `writer`.
+    static func groupCommit(_ writer: any DatabaseWriter) -> GroupCommit<LoggedSearch> {
+        GroupCommit { items in try await writer.translatedWrite { db in for item in items { try insert(db, item) } } }
+    }
 
-        /// Inserts the search and its notices.
-        static func insert(_ db: Database, _ logged: LoggedSearch) throws {
-            let search = logged.search
-            let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
+    /// Inserts a search and its notices.
+    static func insert(_ db: Database, _ logged: LoggedSearch) throws {
+        let search = logged.search
+        let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                search.id.description, search.searchedAt, search.userID?.description, search.member.rawValue,
+                search.channel.rawValue, request, search.candidateCount,
+            ]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO search_usage (member_code, day, searches) VALUES (?, ?, 1)
+                ON CONFLICT (member_code, day) DO UPDATE SET searches = searches + 1
+                """,
+            arguments: [search.member.rawValue, CalendarDate(search.searchedAt).description]
+        )
+        try AuditChain.append(db, .searched(search, notices: logged.notices))
+        for notice in logged.notices {
             try db.execute(
                 sql: """
-                    INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
+                    INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    search.id.description, search.searchedAt, search.userID?.description, search.member.rawValue,
-                    search.channel.rawValue, request, search.candidateCount,
+                    notice.id.description, notice.recipient.rawValue, notice.recordID.description, search.id.description,
+                    notice.source.rawValue, notice.distance, notice.restricted,
                 ]
             )
-            try db.execute(
-                sql: """
-                    INSERT INTO search_usage (member_code, day, searches) VALUES (?, ?, 1)
-                    ON CONFLICT (member_code, day) DO UPDATE SET searches = searches + 1
-                    """,
-                arguments: [search.member.rawValue, CalendarDate(search.searchedAt).description]
-            )
-            try AuditChain.append(db, .searched(search, notices: logged.notices))
-            for notice in logged.notices {
-                try db.execute(
-                    sql: """
-                        INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        notice.id.description, notice.recipient.rawValue, notice.recordID.description, search.id.description,
-                        notice.source.rawValue, notice.distance, notice.restricted,
-                    ]
-                )
-            }
         }
     }
 

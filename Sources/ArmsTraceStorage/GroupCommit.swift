@@ -1,8 +1,9 @@
-import GRDB
+import ArmsTraceDomain
 import Synchronization
 
 /// Writes that many requests make at once (the search log and its notices), committed together: one transaction
-/// and one `fsync` for every write waiting when the previous commit ends, instead of one each.
+/// and one `fsync` for every write waiting when the previous commit ends, instead of one each (and on PostgreSQL one
+/// turn at the audit chain's lock).
 ///
 /// Each caller returns only once its own write is committed, so durability is that of a lone transaction. If a
 /// batch fails, its writes are retried one by one, so that one bad write fails alone.
@@ -17,14 +18,12 @@ final class GroupCommit<Item: Sendable>: Sendable {
         var draining = false
     }
 
-    private let writer: any DatabaseWriter
-    private let apply: @Sendable (Database, Item) throws -> Void
+    private let commit: @Sendable ([Item]) async throws -> Void
     private let state = Mutex(State())
 
-    /// - Parameter apply: writes one item inside the batch's transaction.
-    init(writer: any DatabaseWriter, apply: @escaping @Sendable (Database, Item) throws -> Void) {
-        self.writer = writer
-        self.apply = apply
+    /// - Parameter commit: writes the items in one transaction, all or none.
+    init(commit: @escaping @Sendable ([Item]) async throws -> Void) {
+        self.commit = commit
     }
 
     /// Writes `item` with whatever else is waiting; returns once it is committed.
@@ -51,13 +50,13 @@ final class GroupCommit<Item: Sendable>: Sendable {
             guard !batch.isEmpty else { return }
             let items = batch.map(\.item)
             do {
-                try await writer.translatedWrite { db in for item in items { try self.apply(db, item) } }
+                try await commit(items)
                 for waiting in batch { waiting.continuation.resume() }
             } catch {
                 for waiting in batch {
                     let item = waiting.item
                     do {
-                        try await writer.translatedWrite { db in try self.apply(db, item) }
+                        try await commit([item])
                         waiting.continuation.resume()
                     } catch {
                         waiting.continuation.resume(throwing: error)
@@ -66,4 +65,10 @@ final class GroupCommit<Item: Sendable>: Sendable {
             }
         }
     }
+}
+
+/// A search with its notices: one item of the search log's group commit.
+struct LoggedSearch: Sendable {
+    var search: SearchLogEntry
+    var notices: [HitNotice]
 }

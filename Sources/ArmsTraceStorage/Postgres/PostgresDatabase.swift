@@ -2,6 +2,7 @@ public import ArmsTraceDomain
 public import Foundation
 public import Logging
 import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// An ArmsTrace database on a PostgreSQL server, through a pool of PostgresNIO connections.
@@ -35,7 +36,8 @@ public final class PostgresDatabase: Sendable {
     /// the URL: it is read from `ARMSTRACE_DATABASE_PASSWORD`, else from the file `ARMSTRACE_DATABASE_PASSWORD_FILE`
     /// names, else `PGPASSWORD`; none is needed with `trust` or peer authentication.
     ///
-    /// Query items: `sslmode` (`disable`, `prefer`, the default, or `require`); `host`, a directory holding the
+    /// Query items: `sslmode` as libpq reads it (`disable`; `prefer`, the default, and `require` encrypt without
+    /// checking the certificate; `verify-ca` and `verify-full` check it); `host`, a directory holding the
     /// server's Unix socket instead of a TCP host; `schema`, the schema the tables live in (default `public`).
     /// - Throws: `StorageError` naming what is wrong with the URL or the password file. Does not connect yet.
     public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil) throws {
@@ -111,7 +113,24 @@ public final class PostgresDatabase: Sendable {
 
     /// Runs `body` on a pooled connection outside any transaction: for a single statement.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await translating { try await client.withConnection { connection in try await body(connection) } }
+        try await translating { try await leasing(body) }
+    }
+
+    /// Runs `body` on a pooled connection; a connection that cannot be made is a ``StorageError`` that says where
+    /// to look (PostgresNIO's own says only that its circuit breaker tripped).
+    private func leasing<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var leased = false
+        do {
+            return try await client.withConnection { connection in
+                leased = true
+                return try await body(connection)
+            }
+        } catch  where !leased && !(error is CancellationError) {
+            throw StorageError(
+                "cannot connect to PostgreSQL at \(location) (\(error)); check that the server runs and the URL's host, port, database, "
+                    + "sslmode and the password"
+            )
+        }
     }
 
     /// Runs `body` in a read-only transaction at REPEATABLE READ: every statement sees the same snapshot.
@@ -143,7 +162,7 @@ public final class PostgresDatabase: Sendable {
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await translating(conflict: conflict) {
-            try await client.withConnection { connection in
+            try await leasing { connection in
                 try await connection.rows(begin, logger)
                 do {
                     let result = try await body(connection)
@@ -236,11 +255,19 @@ struct PostgresURL {
             }
             self.schema = schema
         }
+        // As libpq: `prefer` and `require` encrypt without checking the server's certificate (Debian's clusters
+        // come with a self-signed one); `verify-ca` checks the chain, `verify-full` the chain and the host name.
+        var encryptOnly = TLSConfiguration.makeClientConfiguration()
+        encryptOnly.certificateVerification = .none
+        var chainOnly = TLSConfiguration.makeClientConfiguration()
+        chainOnly.certificateVerification = .noHostnameVerification
         switch items["sslmode"] ?? "prefer" {
         case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        case let mode: throw StorageError("sslmode '\(mode)' in the database URL is not one of disable, prefer, require")
+        case "prefer", "allow": tls = .prefer(encryptOnly)
+        case "require": tls = .require(encryptOnly)
+        case "verify-ca": tls = .require(chainOnly)
+        case "verify-full": tls = .require(.makeClientConfiguration())
+        case let mode: throw StorageError("sslmode '\(mode)' in the database URL is not one of disable, prefer, require, verify-ca, verify-full")
         }
         redacted = "postgres://\(user)@\(socketDirectory ?? host):\(port)/\(database ?? "")"
     }

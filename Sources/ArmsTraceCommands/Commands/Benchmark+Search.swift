@@ -210,20 +210,22 @@ extension ArmsTraceCommand.Benchmark {
                     let serial = String(decoding: query.serial, as: UTF8.self)
                     FileHandle.standardError.write(Data("index missed: \(serial): \(answer.total) found, \(reference.total) by the scan\n".utf8))
                 }
+                /// Counts a peer's answer: the scan's candidates it found, and whether it found them all.
+                func tally(_ ids: [WeaponRecord.ID], _ found: inout Int, _ complete: inout Int) {
+                    let hits = exhaustive ? truth.intersection(ids).count : min(ids.count, reference.total)
+                    found += hits
+                    if hits == reference.total { complete += 1 }
+                }
                 if let fts {
                     let (ids, ftsTime) = try timed { try fts.search(query, viewer: viewer) }
                     times.fts.append(ftsTime)
-                    let ftsHits = exhaustive ? truth.intersection(ids).count : min(ids.count, reference.total)
-                    found.fts += ftsHits
-                    if ftsHits == reference.total { complete.fts += 1 }
+                    tally(ids, &found.fts, &complete.fts)
                 }
                 if let trgm {
                     let start = ContinuousClock.now
                     let ids = try await trgm.search(query, viewer: viewer)
                     times.trgm.append((ContinuousClock.now - start).seconds * 1000)
-                    let trgmHits = exhaustive ? truth.intersection(ids).count : min(ids.count, reference.total)
-                    found.trgm += trgmHits
-                    if trgmHits == reference.total { complete.trgm += 1 }
+                    tally(ids, &found.trgm, &complete.trgm)
                 }
             }
             func recall(_ hits: Int, _ queries: Int) -> String {
@@ -238,32 +240,25 @@ extension ArmsTraceCommand.Benchmark {
             print("Side by side, \(workload.count) reference queries, single thread (milliseconds):")
             print("  ArmsTrace index     " + summary(times.index) + "  " + recall(found.index, complete.index))
             print("  brute-force scan    " + summary(times.scan) + "  (the reference)")
-            print(
-                String(
-                    format: "  scan / ArmsTrace    %.0fx at the median, %.0fx in mean time",
-                    median(times.scan) / median(times.index),
-                    mean(times.scan) / mean(times.index)
-                )
-            )
-            if fts != nil {
-                print("  FTS5 + verification " + summary(times.fts) + "  " + recall(found.fts, complete.fts))
+            /// How many times slower than the index a peer was.
+            func ratio(_ label: String, _ peer: [Double]) {
                 print(
                     String(
-                        format: "  FTS5 / ArmsTrace    %.0fx at the median, %.0fx in mean time",
-                        median(times.fts) / median(times.index),
-                        mean(times.fts) / mean(times.index)
+                        format: "  %@%.0fx at the median, %.0fx in mean time",
+                        label,
+                        median(peer) / median(times.index),
+                        mean(peer) / mean(times.index)
                     )
                 )
             }
+            ratio("scan / ArmsTrace    ", times.scan)
+            if fts != nil {
+                print("  FTS5 + verification " + summary(times.fts) + "  " + recall(found.fts, complete.fts))
+                ratio("FTS5 / ArmsTrace    ", times.fts)
+            }
             if trgm != nil {
                 print("  pg_trgm + verification " + summary(times.trgm) + "  " + recall(found.trgm, complete.trgm))
-                print(
-                    String(
-                        format: "  pg_trgm / ArmsTrace %.0fx at the median, %.0fx in mean time",
-                        median(times.trgm) / median(times.index),
-                        mean(times.trgm) / mean(times.index)
-                    )
-                )
+                ratio("pg_trgm / ArmsTrace ", times.trgm)
             } else {
                 print("  (PostgreSQL pg_trgm: not run; pass --postgres URL)")
             }

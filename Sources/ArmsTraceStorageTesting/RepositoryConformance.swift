@@ -29,6 +29,7 @@ public struct RepositoryConformance: Sendable {
         try await updatesAreVersionedAndKeptInHistory()
         try await visibilityFollowsSharing()
         try await listFiltersAndPages()
+        try await talliesCountOwnRecordsByMonth()
         try await concurrentCreatesKeepEveryRecord()
         try await tracesAreVisibleOnlyToTheirParties()
         try await traceStepsAreAtomic()
@@ -284,6 +285,27 @@ public struct RepositoryConformance: Sendable {
         await expectError(.invalid) {
             _ = try await repositories.records.list(RecordQuery(cursor: "not-a-cursor"), viewer: Self.ken)
         }
+    }
+
+    /// The dashboard's counts: only the member's own records, grouped by status, category, the month entered (UTC)
+    /// and the event's month.
+    func talliesCountOwnRecordsByMonth() async throws {
+        let repositories = try await seeded()
+        let ken = officer(Self.ken)
+        _ = try await repositories.records.create(Self.details("T-1"), by: ken)
+        _ = try await repositories.records.create(Self.details("T-2"), by: ken)
+        var undated = Self.details("T-3", status: .lost)
+        undated.event = WeaponRecord.Event()
+        undated.category = .assaultRifle
+        _ = try await repositories.records.create(undated, by: ken)
+        _ = try await repositories.records.create(Self.details("T-4"), by: officer(Self.uga))
+
+        let groups = try await repositories.records.tallyGroups(owner: Self.ken)
+        let month = Date().monthText
+        #expect(groups.reduce(0) { $0 + $1.count } == 3)
+        #expect(groups.contains(.init(status: .seized, category: .revolverPistol, enteredMonth: month, eventMonth: "2024-03", count: 2)))
+        #expect(groups.contains(.init(status: .lost, category: .assaultRifle, enteredMonth: month, eventMonth: nil, count: 1)))
+        #expect(try await repositories.records.tallyGroups(owner: Self.fra).isEmpty)
     }
 
     func concurrentCreatesKeepEveryRecord() async throws {

@@ -7,3 +7,11 @@ extension Date {
         return String(format: "%04d-%02d-%02d %02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
     }
 }
+
+extension Date {
+    /// The month in UTC, as tallies name it: "2026-11".
+    public var monthText: String {
+        let parts = Calendar.utc.dateComponents([.year, .month], from: self)
+        return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
+    }
+}

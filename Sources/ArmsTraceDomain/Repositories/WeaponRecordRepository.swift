@@ -85,6 +85,10 @@ public protocol WeaponRecordRepository: Sendable {
 
     /// How many records a member owns, or all members together when `owner` is `nil`.
     func count(owner: MemberCode?) async throws -> Int
+
+    /// A member's own records grouped by status, category, month entered and month of the event, for its
+    /// dashboard (``RecordTally``).
+    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group]
 }
 
 extension WeaponRecord {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The record use cases: who may do what, the entry rules, then one repository call each.
 ///
 /// ```swift
@@ -58,6 +60,14 @@ public struct RecordService: Sendable {
         let page = try await repositories.records.list(query, viewer: actor.member)
         try await repositories.audit.append(AuditEvent(.recordList, by: actor, detail: "\(page.items.count) record(s)"))
         return page
+    }
+
+    /// The actor's member's own records counted for its dashboard, with the last `months` months (UTC) to the
+    /// current one. Counts only, no record leaves: not in the audit trail.
+    public func tally(months: Int = 24, by actor: Actor) async throws -> RecordTally {
+        try actor.require(.readRecords)
+        let groups = try await repositories.records.tallyGroups(owner: actor.member)
+        return RecordTally(groups: groups, months: months, endingIn: Date().monthText)
     }
 
     /// The history of a record the actor's member may see.

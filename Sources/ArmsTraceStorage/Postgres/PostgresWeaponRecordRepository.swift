@@ -113,6 +113,30 @@ struct PostgresWeaponRecordRepository: WeaponRecordRepository {
         }
     }
 
+    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group] {
+        try await database.read { connection in
+            let rows = try await connection.rows(
+                """
+                SELECT status, category, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS entered,
+                    to_char(event_date, 'YYYY-MM') AS event, count(*)::bigint AS n
+                FROM weapon_record WHERE owner_code = \(owner.rawValue) GROUP BY 1, 2, 3, 4
+                """,
+                database.logger
+            )
+            return try rows.map { row in
+                guard let status = RecordStatus(rawValue: try row.text("status")), let category = WeaponCategory(rawValue: try row.text("category"))
+                else { throw StorageError("weapon_record holds an unknown status or category") }
+                return RecordTally.Group(
+                    status: status,
+                    category: category,
+                    enteredMonth: try row.text("entered"),
+                    eventMonth: try row.optionalText("event"),
+                    count: try row.int("n")
+                )
+            }
+        }
+    }
+
     // MARK: - Reading rows
 
     /// The condition that a record `r` is visible to `viewer`: owned by it, shared with all, or listed.

@@ -106,6 +106,25 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
         }
     }
 
+    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, category, substr(created_at, 1, 7) AS entered, substr(event_date, 1, 7) AS event, count(*) AS n
+                    FROM weapon_record WHERE owner_code = ? GROUP BY 1, 2, 3, 4
+                    """,
+                arguments: [owner.rawValue]
+            )
+            return try rows.map { row in
+                guard let status = RecordStatus(rawValue: row["status"]), let category = WeaponCategory(rawValue: row["category"]) else {
+                    throw StorageError("weapon_record holds an unknown status or category")
+                }
+                return RecordTally.Group(status: status, category: category, enteredMonth: row["entered"], eventMonth: row["event"], count: row["n"])
+            }
+        }
+    }
+
     // MARK: - Reading rows
 
     /// The condition that a record `r` is visible to `viewer`: owned by it, shared with all, or listed.

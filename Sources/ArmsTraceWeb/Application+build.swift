@@ -1,6 +1,6 @@
 public import ArmsTraceDomain
-import ArmsTraceSearch
-import ArmsTraceStorage
+package import ArmsTraceSearch
+public import ArmsTraceStorage
 public import Foundation
 public import Hummingbird
 public import Logging
@@ -79,15 +79,16 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     } else if !(try await database.pendingMigrations().isEmpty) {
         throw StartupError("the database \(database.location) needs migrations; run `armstrace migrate` first")
     }
-    return try await buildApplication(repositories: database.repositories, configuration: configuration, logger: logger)
+    return try await buildApplication(store: database, configuration: configuration, logger: logger)
 }
 
-/// Builds the ArmsTrace server over given repositories: what tests call with an in-memory database.
+/// Builds the ArmsTrace server over an open store: what tests call with an in-memory database.
 public func buildApplication(
-    repositories: Repositories,
+    store: any Store,
     configuration: AppConfiguration,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
+    let repositories = store.repositories
     let index = LoadingSerialIndex()
     let load = { @Sendable in
         let clock = ContinuousClock.now
@@ -140,7 +141,7 @@ public func buildApplication(
         )
     }
     let router = try await buildRouter(
-        repositories: repositories,
+        store: store,
         searchIndex: index,
         credentials: Credentials(cost: configuration.passwordCost)
     )
@@ -155,19 +156,31 @@ public func buildApplication(
 /// Attaches the middleware and the routes; reads the OpenAPI document and the templates once, failing here if one
 /// is missing rather than on a request.
 package func buildRouter(
-    repositories: Repositories,
-    searchIndex: any SerialSearchIndex,
+    store: any Store,
+    searchIndex: LoadingSerialIndex,
     credentials: any CredentialCheck = Credentials()
 ) async throws -> Router<AppRequestContext> {
+    let repositories = store.repositories
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw StartupError("the server's resources are missing from its bundle")
     }
     let openAPIDocument = try String(contentsOf: resources.appendingPathComponent("openapi.yaml"), encoding: .utf8)
-    let stylesheet = try String(contentsOf: resources.appendingPathComponent("static/app.css"), encoding: .utf8)
+    let staticFiles = try WebController.StaticFile.all.reduce(into: [String: String]()) { files, file in
+        files[file.name] = try String(contentsOf: resources.appendingPathComponent("static/\(file.name)"), encoding: .utf8)
+    }
     let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-    for name in ["home", "login", "account", "trace-print", "trace-statistics"] where templates.getTemplate(named: name) == nil {
+    for name in WebController.templateNames where templates.getTemplate(named: name) == nil {
         throw StartupError("template \(name) is missing")
     }
+    let renderer = PageRenderer(templates: templates)
+    let signIn = SignInService(repositories: repositories, credentials: credentials)
+    let records = RecordService(repositories: repositories, searchIndex: searchIndex)
+    let searches = SearchService(repositories: repositories, index: searchIndex)
+    let traces = TraceService(repositories: repositories)
+    let members = MemberService(repositories: repositories)
+    let tokens = TokenService(repositories: repositories)
+    let users = UserService(repositories: repositories)
+    let audit = AuditService(repositories: repositories)
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -176,19 +189,30 @@ package func buildRouter(
         APIErrorMiddleware()
     }
     SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
-    WebController(templates: templates, members: repositories.members, stylesheet: stylesheet).addRoutes(to: router)
-    SignInController(service: SignInService(repositories: repositories, credentials: credentials), templates: templates).addRoutes(to: router)
+    WebController(templates: templates, members: repositories.members, staticFiles: staticFiles).addRoutes(to: router)
+    SignInController(service: signIn, templates: templates).addRoutes(to: router)
+
+    // The pages behind sign-in: a browser session, errors as pages.
+    let pages = router.group()
+        .add(middleware: WebSessionMiddleware(service: signIn))
+        .add(middleware: WebErrorMiddleware(renderer: renderer))
+        .group(context: WebContext.self)
+    DashboardPages(records: records, searches: searches, traces: traces, renderer: renderer).addRoutes(to: pages)
+    RecordPages(service: records, store: store, index: searchIndex, renderer: renderer).addRoutes(to: pages)
+    SearchPage(service: searches, renderer: renderer).addRoutes(to: pages)
+    TracePages(service: traces, renderer: renderer).addRoutes(to: pages)
+    SettingsPages(members: members, users: users, tokens: tokens, traces: traces, audit: audit, renderer: renderer).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
         .group(context: AuthenticatedContext.self)
-    MemberController(members: repositories.members, service: MemberService(repositories: repositories)).addRoutes(to: api)
-    RecordController(service: RecordService(repositories: repositories, searchIndex: searchIndex)).addRoutes(to: api.group("records"))
-    SearchController(service: SearchService(repositories: repositories, index: searchIndex)).addRoutes(to: api)
-    TraceController(service: TraceService(repositories: repositories), templates: templates).addRoutes(to: api)
-    AuditController(service: AuditService(repositories: repositories)).addRoutes(to: api)
-    TokenController(service: TokenService(repositories: repositories)).addRoutes(to: api)
-    UserController(service: UserService(repositories: repositories)).addRoutes(to: api)
+    MemberController(members: repositories.members, service: members).addRoutes(to: api)
+    RecordController(service: records).addRoutes(to: api.group("records"))
+    SearchController(service: searches).addRoutes(to: api)
+    TraceController(service: traces, templates: templates).addRoutes(to: api)
+    AuditController(service: audit).addRoutes(to: api)
+    TokenController(service: tokens).addRoutes(to: api)
+    UserController(service: users).addRoutes(to: api)
     return router
 }
 

@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated user, if any.
     var user: User?
+    /// The browser session, once ``WebSessionMiddleware`` has found one.
+    var webSession: WebSession?
     /// The client's address as the server sees it (a reverse proxy's, behind one); "unknown" when there is none.
     let clientAddress: String
 
@@ -40,4 +42,24 @@ struct AuthenticatedContext: ChildRequestContext {
     var maxUploadSize: Int { APIJSON.maxBodySize }
 
     var responseEncoder: JSONEncoder { APIJSON.encoder }
+}
+
+/// The context of the HTML pages behind sign-in: built once ``WebSessionMiddleware`` has found the browser's
+/// session (it sends everyone else to the sign-in page first).
+struct WebContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let session: WebSession
+    let clientAddress: String
+    /// The user acting through the web pages.
+    var actor: Actor { Actor(session.user, channel: .web) }
+
+    init(context: AppRequestContext) throws {
+        guard let session = context.webSession else { throw DomainError.unauthenticated }
+        self.coreContext = context.coreContext
+        self.session = session
+        self.clientAddress = context.clientAddress
+    }
+
+    /// Form posts up to ``WebForm/maxBodySize`` (a CSV upload).
+    var maxUploadSize: Int { WebForm.maxBodySize }
 }

@@ -1,6 +1,7 @@
 import ArmsTraceDomain
 import ArmsTraceStorage
 import ArmsTraceWeb
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,7 +13,8 @@ import NIOCore
 /// in-memory SQLite database, or, when `ARMSTRACE_TEST_STORE=postgres`, in a schema of its own on the PostgreSQL
 /// server `ARMSTRACE_TEST_POSTGRES` names (how `scripts/test` runs this whole suite a second time).
 struct TestWorld {
-    var repositories: Repositories
+    var store: any Store
+    var repositories: Repositories { store.repositories }
     /// Tokens by name: `ken` (KEN officer), `kenAdmin`, `kenAnalyst`, `kenAuditor`, `uga` (UGA officer), `ugaAdmin`,
     /// `fra` (FRA officer).
     let tokens: [String: String]
@@ -56,7 +58,7 @@ struct TestWorld {
             try await repositories.users.create(user)
             tokens[key] = try await repositories.users.issueToken(for: user.id, name: "test", expiresAt: nil).secret
         }
-        return TestWorld(repositories: repositories, tokens: tokens)
+        return TestWorld(store: store, tokens: tokens)
     }
 
     /// A request from KEN to UGA sent six days ago, whose 5-day acknowledgement deadline has passed.
@@ -96,7 +98,7 @@ struct TestWorld {
     func test<T: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let app = try await buildApplication(repositories: repositories, configuration: AppConfiguration(port: 0), logger: logger)
+        let app = try await buildApplication(store: store, configuration: AppConfiguration(port: 0), logger: logger)
         return try await app.test(.router) { client in try await body(client) }
     }
 
@@ -165,4 +167,35 @@ extension Dictionary where Key == String, Value == Any {
         copy[key] = value
         return copy
     }
+}
+
+/// A store whose repositories a test replaces (a health check that fails), the rest passed through.
+struct StoreWithRepositories: Store {
+    let base: any Store
+    var repositories: Repositories
+
+    var location: String { base.location }
+    func migrate() async throws { try await base.migrate() }
+    func pendingMigrations() async throws -> [String] { try await base.pendingMigrations() }
+    func importRecords(
+        by actor: Actor,
+        dryRun: Bool,
+        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
+        nextChunk: @escaping @Sendable () throws -> [UInt8]?
+    ) async throws -> ImportReport {
+        try await base.importRecords(by: actor, dryRun: dryRun, onProblem: onProblem, nextChunk: nextChunk)
+    }
+    func exportRecords(owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int {
+        try await base.exportRecords(owner: owner, format: format, write: write)
+    }
+    func verifyAuditChain(publicKey: Curve25519.Signing.PublicKey?) async throws -> AuditVerification {
+        try await base.verifyAuditChain(publicKey: publicKey)
+    }
+    func insertRecords(_ records: [GeneratedRecord]) async throws { try await base.insertRecords(records) }
+    func tableRows(_ table: StoreTable, after key: [StoreValue]?, limit: Int) async throws -> [[StoreValue]] {
+        try await base.tableRows(table, after: key, limit: limit)
+    }
+    func insertTableRows(_ table: StoreTable, _ rows: [[StoreValue]]) async throws { try await base.insertTableRows(table, rows) }
+    func finishCopy() async throws { try await base.finishCopy() }
+    func close() async { await base.close() }
 }

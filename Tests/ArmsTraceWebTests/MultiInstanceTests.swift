@@ -18,8 +18,8 @@ struct MultiInstanceTests {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let configuration = AppConfiguration(port: 0, searchIndexCatchUpInterval: .milliseconds(250), traceDeadlineCheckInterval: nil)
-        let serverA = try await buildApplication(repositories: first.repositories, configuration: configuration, logger: logger)
-        let serverB = try await buildApplication(repositories: second.repositories, configuration: configuration, logger: logger)
+        let serverA = try await buildApplication(store: first, configuration: configuration, logger: logger)
+        let serverB = try await buildApplication(store: second, configuration: configuration, logger: logger)
 
         try await serverA.test(.live) { a in
             try await serverB.test(.live) { b in

@@ -63,9 +63,9 @@ import Yams
                 operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
             }
         )
-        let router = try await buildRouter(repositories: world.repositories, searchIndex: SerialIndex([]))
-        let htmlPages: Set<String> = ["GET /", "GET /static/app.css", "GET /login", "POST /login", "GET /account", "POST /logout"]
-        let served = Set(router.routes.map { "\($0.method) \($0.path)" }).subtracting(htmlPages)
+        let router = try await buildRouter(store: world.store, searchIndex: LoadingSerialIndex())
+        // The JSON API is what the document describes; the HTML pages and their files are not part of it.
+        let served = Set(router.routes.map { "\($0.method) \($0.path)" }).filter { $0.contains(" /api/") || $0.hasSuffix(" /health") }
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
     }

@@ -19,7 +19,9 @@ import Testing
     @Test func healthSaysWhenTheDatabaseDoesNotAnswer() async throws {
         var world = try await TestWorld.make()
         struct Down: Error {}
-        world.repositories.checkHealth = { throw Down() }
+        var repositories = world.repositories
+        repositories.checkHealth = { throw Down() }
+        world.store = StoreWithRepositories(base: world.store, repositories: repositories)
         try await world.test { client in
             let response = try await client.execute(uri: "/health", method: .get)
             #expect(response.status == .serviceUnavailable)

@@ -147,14 +147,14 @@ import Testing
                 headers: form,
                 body: ByteBuffer(string: "csrf=\(formToken)&login=amina&password=correct+horse+battery")
             )
-            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/account")
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/dashboard")
             let cookie = try #require(signedIn.headers[.setCookie])
             for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] { #expect(cookie.contains(attribute)) }
             let pair = String(cookie.split(separator: ";")[0])
             #expect(pair.hasPrefix("__Host-armstrace=ws_"))
 
             let account = try await client.execute(uri: "/account", method: .get, headers: [.cookie: pair])
-            #expect(account.status == .ok && account.text.contains("Signed in as ken"))
+            #expect(account.status == .ok && account.text.contains("<dd>ken</dd>"))
             let csrf = try #require(account.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
             var withCookie: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             withCookie[.cookie] = pair
@@ -163,7 +163,7 @@ import Testing
             let out = try await client.execute(uri: "/logout", method: .post, headers: withCookie, body: ByteBuffer(string: "csrf=\(csrf)"))
             #expect(out.status == .seeOther)
             let after = try await client.execute(uri: "/account", method: .get, headers: [.cookie: pair])
-            #expect(after.status == .seeOther && after.headers[.location] == "/login")
+            #expect(after.status == .seeOther && after.headers[.location] == "/login?next=%2Faccount")
         }
         let actions = try await world.repositories.audit.entries(for: MemberCode("KEN")!, limit: 50, cursor: nil).items.map(\.event.action)
         #expect(actions.contains(.signIn) && actions.contains(.signOut) && actions.contains(.signInFailed))

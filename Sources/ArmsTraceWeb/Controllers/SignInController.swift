@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 
-/// The web sign-in: `GET/POST /login`, `GET /account` (the signed-in page), `POST /logout`.
+/// The web sign-in: `GET/POST /login` (then to the page the user was going to, or the dashboard), `POST /logout`.
 ///
 /// The session lives in a cookie `__Host-armstrace` (HttpOnly, Secure, SameSite=Strict, path /), holding a random
 /// secret stored only as its hash. Forms of a session carry its CSRF token; the sign-in form, which has no session
@@ -21,12 +21,20 @@ struct SignInController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: loginPage)
         router.post("login", use: login)
-        router.get("account", use: account)
         router.post("logout", use: logout)
     }
 
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try loginForm([:], status: .ok)
+        try loginForm(["next": Self.localPath(request.uri.queryParameters.get("next"))], status: .ok)
+    }
+
+    /// Where to go after signing in: a path on this site, never another site (`//host` or a scheme); the
+    /// dashboard when none is given.
+    static func localPath(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), !path.contains(where: \.isNewline) else {
+            return "/dashboard"
+        }
+        return path
     }
 
     /// The sign-in form with a fresh CSRF token, in the page and in its cookie.
@@ -42,50 +50,39 @@ struct SignInController {
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         try Self.requireSameOrigin(request)
-        let form = try await request.formFields(context: context)
+        let form = try await WebForm.parse(request, limit: 16 * 1024)
+        let next = Self.localPath(form["next"])
         guard let expected = request.cookies[Self.formCookieName]?.value, SignInService.same(expected, form["csrf"] ?? "") else {
-            return try loginForm(["error": "The sign-in form expired; please try again."], status: .forbidden)
+            return try loginForm(["error": "The sign-in form expired; please try again.", "next": next], status: .forbidden)
         }
         do {
             let (session, secret) = try await service.signIn(
                 login: form["login"] ?? "",
-                password: form["password"] ?? "",
-                code: form["code"].flatMap { $0.isEmpty ? nil : $0 },
+                password: form.values["password"]?.first ?? "",
+                code: form["code"],
                 address: context.clientAddress
             )
             let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded(.down))
             return Response(
                 status: .seeOther,
                 headers: [
-                    .location: "/account",
+                    .location: next,
                     .setCookie: "\(Self.cookieName)=\(secret); Path=/; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict",
                 ]
             )
         } catch DomainError.unauthenticated {
-            return try loginForm(["error": "The login name, password or code is wrong.", "login": form["login"] ?? ""], status: .unauthorized)
+            return try loginForm(
+                ["error": "The login name, password or code is wrong.", "login": form["login"] ?? "", "next": next],
+                status: .unauthorized
+            )
         } catch DomainError.limitReached(let message) {
-            return try loginForm(["error": "Too many failed sign-ins: \(message)."], status: .tooManyRequests)
+            return try loginForm(["error": "Too many failed sign-ins: \(message).", "next": next], status: .tooManyRequests)
         }
-    }
-
-    @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let secret = request.cookies[Self.cookieName]?.value, let session = try? await service.session(secret: secret) else {
-            return Response(status: .seeOther, headers: [.location: "/login"])
-        }
-        let user = session.user
-        return try page(
-            "account",
-            [
-                "title": "Your account · ArmsTrace", "name": user.name, "member": user.member.rawValue, "role": user.role.rawValue,
-                "expires": session.expiresAt.minuteText, "csrf": session.csrfToken,
-            ],
-            status: .ok
-        )
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         try Self.requireSameOrigin(request)
-        let form = try await request.formFields(context: context)
+        let form = try await WebForm.parse(request, limit: 16 * 1024)
         guard let secret = request.cookies[Self.cookieName]?.value else { return Response(status: .seeOther, headers: [.location: "/login"]) }
         try await service.signOut(secret: secret, csrfToken: form["csrf"] ?? "")
         return Response(
@@ -95,15 +92,7 @@ struct SignInController {
     }
 
     private func page(_ template: String, _ object: [String: Any], status: HTTPResponse.Status) throws -> Response {
-        guard let html = templates.render(object, withTemplate: template) else { throw HTTPError(.internalServerError) }
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: html))
-        )
+        try HTML(templates, template, object, status: status).response()
     }
 
     /// Refuses a form post that the browser says comes from another site.
@@ -113,22 +102,5 @@ struct SignInController {
         guard let url = URL(string: origin), let originHost = url.host else { throw DomainError.forbidden("cross-site form post refused") }
         let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
         guard originAuthority == host else { throw DomainError.forbidden("cross-site form post refused") }
-    }
-}
-
-extension Request {
-    /// The fields of an `application/x-www-form-urlencoded` body (16 KiB at most).
-    func formFields(context: some RequestContext) async throws -> [String: String] {
-        let buffer = try await body.collect(upTo: 16 * 1024)
-        let text = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
     }
 }

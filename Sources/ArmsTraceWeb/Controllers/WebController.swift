@@ -2,25 +2,45 @@ import ArmsTraceDomain
 import Hummingbird
 import Mustache
 
-/// The HTML pages. For now the public home page, which says what the service is and where its API is described,
-/// and shows nothing that needs a login; the pages for officers and analysts build on the same templates.
+/// The public pages and files: the home page, which says what the service is and where its API is described and
+/// shows nothing that needs a login, and the stylesheet and script every page links (the content security policy
+/// refuses inline styles and scripts).
 struct WebController {
     let templates: MustacheLibrary
     let members: any MemberRepository
-    /// The stylesheet, read once at startup; pages link it, since the content security policy refuses inline styles.
-    let stylesheet: String
+    /// The files of `Resources/static`, read once at startup, by name.
+    let staticFiles: [String: String]
+
+    /// A file every page may link.
+    struct StaticFile {
+        var name: String
+        var contentType: String
+
+        static let all = [
+            StaticFile(name: "app.css", contentType: "text/css; charset=utf-8"),
+            StaticFile(name: "app.js", contentType: "text/javascript; charset=utf-8"),
+        ]
+    }
+
+    /// Every template the server renders; startup fails when one is missing.
+    static let templateNames = [
+        "layout", "home", "login", "error", "account", "dashboard", "records", "record", "record-form", "upload", "search",
+        "traces", "trace", "trace-new", "trace-sections", "trace-print", "trace-statistics", "notifications", "statistics",
+        "settings", "audit",
+    ]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/", use: home)
-        router.get("static/app.css", use: css)
-    }
-
-    @Sendable func css(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-            body: .init(byteBuffer: ByteBuffer(string: stylesheet))
-        )
+        for file in StaticFile.all {
+            let body = staticFiles[file.name] ?? ""
+            router.get("static/\(file.name)") { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: file.contentType, .cacheControl: "public, max-age=3600"],
+                    body: .init(byteBuffer: ByteBuffer(string: body))
+                )
+            }
+        }
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -1,0 +1,311 @@
+import ArmsTraceDomain
+import ArmsTraceStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The HTML pages behind sign-in, through the real application: who may open which page, the session and CSRF
+/// checks on every form, field errors next to their fields, the upload's report, the search's marked differences,
+/// and a trace request from a record to its close. (`Tests/Browser` walks the same flow in Chromium.)
+@Suite struct WebPagesTests {
+    /// Each page for admin, officer, analyst and auditor (Kenya's), in that order: 200, 403, or 303 where the page
+    /// sends the role elsewhere (an auditor's dashboard is the audit trail).
+    static let pages: [String: [HTTPResponse.Status]] = [
+        "GET /dashboard": [.ok, .ok, .ok, .seeOther],
+        "GET /records": [.ok, .ok, .ok, .forbidden],
+        "GET /records/new": [.ok, .ok, .forbidden, .forbidden],
+        "GET /records/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /records/{id}/edit": [.ok, .ok, .forbidden, .forbidden],
+        "GET /upload": [.ok, .ok, .forbidden, .forbidden],
+        "GET /search": [.ok, .ok, .ok, .forbidden],
+        "GET /traces": [.ok, .ok, .ok, .forbidden],
+        "GET /traces/new": [.ok, .ok, .forbidden, .forbidden],
+        "GET /traces/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /notifications": [.ok, .ok, .ok, .forbidden],
+        "GET /statistics": [.ok, .ok, .ok, .forbidden],
+        "GET /settings": [.ok, .forbidden, .forbidden, .forbidden],
+        "GET /audit": [.forbidden, .forbidden, .forbidden, .ok],
+        "GET /account": [.ok, .ok, .ok, .ok],
+    ]
+
+    /// The forms the pages post; each needs a session and its CSRF token, then the role's permission.
+    static let forms: Set<String> = [
+        "POST /records/new", "POST /records/{id}/edit", "POST /upload", "POST /search", "POST /traces/new", "POST /traces/{id}/{step}",
+        "POST /account/tokens", "POST /account/tokens/{id}/revoke", "POST /settings/users", "POST /settings/users/{id}/revoke-tokens",
+        "POST /settings/deadlines", "POST /settings/quotas",
+    ]
+
+    static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
+    static let password = "correct horse battery"
+
+    /// A signed-in browser: its session cookie and the CSRF token its forms carry.
+    struct Browser {
+        var cookie: String
+        var csrf: String
+
+        func headers(_ contentType: String? = nil) -> HTTPFields {
+            var fields: HTTPFields = [.cookie: cookie]
+            if let contentType { fields[.contentType] = contentType }
+            return fields
+        }
+    }
+
+    /// Gives each of the world's users a password (their key as login).
+    static func withPasswords(_ world: TestWorld) async throws {
+        let service = SignInService(repositories: world.repositories, credentials: Credentials(cost: 4))
+        for member in ["KEN", "UGA", "FRA"] {
+            for user in try await world.repositories.users.list(member: MemberCode(member)!) {
+                _ = try await service.setCredentials(of: user.id, login: user.name, password: password, secondFactor: false)
+            }
+        }
+    }
+
+    /// Signs in through the sign-in form, as a browser does.
+    static func signIn(_ client: some TestClientProtocol, as login: String) async throws -> Browser {
+        let page = try await client.execute(uri: "/login", method: .get)
+        let formCookie = try #require(page.headers[.setCookie]).split(separator: ";")[0]
+        let formToken = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        let signedIn = try await client.execute(
+            uri: "/login",
+            method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: String(formCookie)],
+            body: ByteBuffer(string: "csrf=\(formToken)&login=\(login)&password=correct+horse+battery")
+        )
+        #expect(signedIn.status == .seeOther)
+        let cookie = String(try #require(signedIn.headers[.setCookie]).split(separator: ";")[0])
+        let account = try await client.execute(uri: "/account", method: .get, headers: [.cookie: cookie])
+        let csrf = try #require(account.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+        return Browser(cookie: cookie, csrf: String(csrf))
+    }
+
+    static func form(_ fields: [(String, String)]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return ByteBuffer(
+            string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        )
+    }
+
+    static let formType = "application/x-www-form-urlencoded"
+
+    /// A world with a Kenyan record and a request Kenya sent to Uganda about it.
+    static func world() async throws -> (TestWorld, record: String, trace: String) {
+        let world = try await TestWorld.make()
+        try await withPasswords(world)
+        let trace = try await world.overdueTraceRequest()
+        let view = try await world.repositories.traces.get(trace, viewer: MemberCode("KEN")!)
+        return (world, view.recordID.description, trace.description)
+    }
+
+    @Test func everyPageNeedsASessionAndAnswersEachRoleAsWrittenDown() async throws {
+        let (world, record, trace) = try await Self.world()
+        try await world.test { client in
+            func path(_ route: String) -> String {
+                var path = String(route.split(separator: " ")[1])
+                path = path.replacingOccurrences(of: "{id}", with: route.contains("/traces/") ? trace : record)
+                return path == "/traces/new" ? "/traces/new?record=\(record)" : path
+            }
+            for route in Self.pages.keys.sorted() {
+                let response = try await client.execute(uri: path(route), method: .get)
+                #expect(response.status == .seeOther && response.headers[.location]?.hasPrefix("/login") == true, "\(route) without a session")
+            }
+            for route in Self.forms.sorted() {
+                let uri = path(route).replacingOccurrences(of: "{step}", with: "acknowledge")
+                let response = try await client.execute(uri: uri, method: .post, headers: [.contentType: Self.formType], body: ByteBuffer())
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(route) without a session")
+            }
+            for (index, role) in Self.roles.enumerated() {
+                let browser = try await Self.signIn(client, as: role)
+                for (route, statuses) in Self.pages.sorted(by: { $0.key < $1.key }) {
+                    let response = try await client.execute(uri: path(route), method: .get, headers: browser.headers())
+                    #expect(response.status == statuses[index], "\(route) as \(role): \(response.status.code)")
+                    if response.status == .ok || response.status == .forbidden {
+                        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                        #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+                        #expect(response.text.contains("<main id=\"main\""), "\(route) as \(role) has no main landmark")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func formsNeedTheSessionsTokenAndComeFromThisSite() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let browser = try await Self.signIn(client, as: "ken")
+            let noToken = try await client.execute(
+                uri: "/search",
+                method: .post,
+                headers: browser.headers(Self.formType),
+                body: Self.form([("serial", "ABC123")])
+            )
+            #expect(noToken.status == .forbidden && noToken.text.contains("security token"))
+            var crossSite = browser.headers(Self.formType)
+            crossSite[.origin] = "https://evil.example"
+            let forged = try await client.execute(
+                uri: "/search",
+                method: .post,
+                headers: crossSite,
+                body: Self.form([("csrf", browser.csrf), ("serial", "ABC123")])
+            )
+            #expect(forged.status == .forbidden)
+            let audit = try await world.repositories.audit.entries(for: MemberCode("KEN")!, limit: 50, cursor: nil).items
+            #expect(!audit.contains { $0.event.action == .search }, "no refused form searched")
+        }
+    }
+
+    @Test func theRecordFormPutsEachErrorNextToItsFieldAndKeepsWhatWasTyped() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let browser = try await Self.signIn(client, as: "ken")
+            let before = try await world.repositories.records.count(owner: nil)
+            let response = try await client.execute(
+                uri: "/records/new",
+                method: .post,
+                headers: browser.headers(Self.formType),
+                body: Self.form([
+                    ("csrf", browser.csrf), ("external_ref", "KEN-W-1"), ("category", "assault_rifle"), ("make", ""),
+                    ("serial_number", "5612345"), ("year_of_manufacture", "nineteen"), ("status", "seized"), ("markings_0_kind", "import"),
+                    ("event_date", "2024-13-01"),
+                ])
+            )
+            #expect(response.status == .unprocessableContent)
+            let html = response.text
+            for field in ["make", "year_of_manufacture", "markings_0_text", "event_date"] {
+                #expect(html.contains("id=\"\(field)-error\""), "no error next to \(field)")
+                #expect(html.contains("href=\"#\(field)\""), "the summary does not link \(field)")
+            }
+            #expect(html.contains("aria-invalid=\"true\""))
+            #expect(html.contains("value=\"KEN-W-1\"") && html.contains("value=\"nineteen\""), "what was typed is kept")
+            #expect(try await world.repositories.records.count(owner: nil) == before, "nothing stored")
+
+            let saved = try await client.execute(
+                uri: "/records/new",
+                method: .post,
+                headers: browser.headers(Self.formType),
+                body: Self.form([
+                    ("csrf", browser.csrf), ("external_ref", "KEN-W-1"), ("category", "assault_rifle"), ("make", "Norinco"),
+                    ("serial_number", "5612345"), ("status", "seized"), ("sharing", "all"), ("serial_obliterated", "no"),
+                ])
+            )
+            #expect(saved.status == .seeOther)
+            let page = try await client.execute(uri: try #require(saved.headers[.location]), method: .get, headers: browser.headers())
+            #expect(page.status == .ok && page.text.contains("Saved.") && page.text.contains("Version 1, created"))
+            let history = try await world.repositories.audit.entries(for: MemberCode("KEN")!, limit: 20, cursor: nil).items
+            #expect(history.contains { $0.event.action == .recordCreate && $0.event.channel == .web })
+        }
+    }
+
+    @Test func theUploadReportsEachProblemByLineAndColumnAndStoresNothing() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let browser = try await Self.signIn(client, as: "ken")
+            func upload(_ csv: String) async throws -> TestResponse {
+                let boundary = "----armstrace-test"
+                let body = """
+                    --\(boundary)\r
+                    Content-Disposition: form-data; name="csrf"\r
+                    \r
+                    \(browser.csrf)\r
+                    --\(boundary)\r
+                    Content-Disposition: form-data; name="file"; filename="records.csv"\r
+                    Content-Type: text/csv\r
+                    \r
+                    \(csv)\r
+                    --\(boundary)--\r
+
+                    """
+                return try await client.execute(
+                    uri: "/upload",
+                    method: .post,
+                    headers: browser.headers("multipart/form-data; boundary=\(boundary)"),
+                    body: ByteBuffer(string: body)
+                )
+            }
+            let header = "external_ref,category,make,serial_number,status"
+            let before = try await world.repositories.records.count(owner: MemberCode("KEN")!)
+            let bad = try await upload("\(header)\nU-1,pistol,Glock,AB1,seized\nU-2,assault_rifle,Norinco,5612,seized\n")
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("<td>2</td><td><code>category</code></td>"), "line 2, column category")
+            #expect(try await world.repositories.records.count(owner: MemberCode("KEN")!) == before)
+
+            let good = try await upload("\(header)\nU-1,revolver_pistol,Glock,AB1,seized\nU-2,assault_rifle,Norinco,5612,seized\n")
+            #expect(good.status == .ok && good.text.contains("2 created"))
+            #expect(try await world.repositories.records.count(owner: MemberCode("KEN")!) == before + 2)
+        }
+    }
+
+    @Test func aSearchMarksTheDifferingCharactersAndLeadsToATraceRequest() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let ken = try await Self.signIn(client, as: "ken")
+            // KEN-OLD's serial is ABC123: read with a look-alike (8 for B) and a wrong last digit.
+            let result = try await client.execute(
+                uri: "/search",
+                method: .post,
+                headers: ken.headers(Self.formType),
+                body: Self.form([("csrf", ken.csrf), ("serial", "A8C-124")])
+            )
+            #expect(result.status == .ok)
+            let html = result.text
+            #expect(html.contains("<mark class=\"confusable\""), "the look-alike is marked")
+            #expect(html.contains("<mark class=\"substitution\""), "the wrong character is marked")
+            #expect(html.contains("read 8, stored B (look-alike characters)"))
+            let link = try #require(html.firstMatch(of: /href="(\/traces\/new\?record=[0-9a-f-]+)"/)?.1)
+            let form = try await client.execute(uri: String(link), method: .get, headers: ken.headers())
+            #expect(form.status == .ok && form.text.contains("name=\"requested_other\"") && form.text.contains("name=\"grounds\""))
+        }
+    }
+
+    @Test func aTraceRequestGoesFromSendingToClosingThroughThePages() async throws {
+        let (world, _, trace) = try await Self.world()
+        try await world.test { client in
+            let uga = try await Self.signIn(client, as: "uga")
+            let page = try await client.execute(uri: "/traces/\(trace)", method: .get, headers: uga.headers())
+            #expect(page.text.contains("action=\"/traces/\(trace)/acknowledge\""), "UGA may acknowledge")
+            #expect(!page.text.contains("/close\""), "only the requester closes")
+            func post(_ browser: Browser, _ step: String, _ fields: [(String, String)]) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/traces/\(trace)/\(step)",
+                    method: .post,
+                    headers: browser.headers(Self.formType),
+                    body: Self.form([("csrf", browser.csrf)] + fields)
+                )
+            }
+            #expect(try await post(uga, "acknowledge", []).status == .seeOther)
+            let incomplete = try await post(uga, "answer", [("point_of_diversion_established", "yes")])
+            #expect(incomplete.status == .unprocessableContent && incomplete.text.contains("chain_of_custody"))
+            let answered = try await post(
+                uga,
+                "answer",
+                [
+                    ("custody_0_kind", "import"), ("custody_0_party", "Kampala Arms Ltd"), ("custody_0_country", "UGA"),
+                    ("point_of_diversion_established", "no"),
+                ]
+            )
+            #expect(answered.status == .seeOther)
+
+            let ken = try await Self.signIn(client, as: "ken")
+            #expect(try await post(ken, "close", [("origin_established", "yes")]).status == .seeOther)
+            let statistics = try await client.execute(uri: "/statistics", method: .get, headers: ken.headers())
+            #expect(statistics.text.contains("<svg") && statistics.text.contains("role=\"img\""))
+            let closed = try await client.execute(uri: "/traces/\(trace)", method: .get, headers: ken.headers())
+            #expect(closed.text.contains("Kampala Arms Ltd") && closed.text.contains("closed"))
+        }
+    }
+
+    @Test func theDashboardChartsCarryTheirNumbers() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let ken = try await Self.signIn(client, as: "ken")
+            let dashboard = try await client.execute(uri: "/dashboard", method: .get, headers: ken.headers())
+            let html = dashboard.text
+            #expect(html.contains("<title id=\"by-status-title\">Your records by status</title>"))
+            #expect(html.contains("<title id=\"over-time-title\">"))
+            #expect(html.contains("<td>seized</td><td>1</td>"), "the numbers are in a table too")
+        }
+    }
+}

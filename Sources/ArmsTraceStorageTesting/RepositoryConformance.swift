@@ -300,12 +300,14 @@ public struct RepositoryConformance: Sendable {
         _ = try await repositories.records.create(undated, by: ken)
         _ = try await repositories.records.create(Self.details("T-4"), by: officer(Self.uga))
 
-        let groups = try await repositories.records.tallyGroups(owner: Self.ken)
         let month = Date().monthText
-        #expect(groups.reduce(0) { $0 + $1.count } == 3)
-        #expect(groups.contains(.init(status: .seized, category: .revolverPistol, enteredMonth: month, eventMonth: "2024-03", count: 2)))
-        #expect(groups.contains(.init(status: .lost, category: .assaultRifle, enteredMonth: month, eventMonth: nil, count: 1)))
-        #expect(try await repositories.records.tallyGroups(owner: Self.fra).isEmpty)
+        let counts = try await repositories.records.tally(owner: Self.ken, sinceMonth: "2024-01")
+        #expect(counts.byStatusAndCategory == [.init(.seized, .revolverPistol): 2, .init(.lost, .assaultRifle): 1])
+        #expect(counts.enteredByMonth == [month: 3])
+        #expect(counts.seizedByMonth == ["2024-03": 2])
+        #expect(try await repositories.records.tally(owner: Self.ken, sinceMonth: "2024-04").seizedByMonth.isEmpty, "before the first month")
+        let none = try await repositories.records.tally(owner: Self.fra, sinceMonth: "2024-01")
+        #expect(none.byStatusAndCategory.isEmpty && none.enteredByMonth.isEmpty && none.seizedByMonth.isEmpty)
     }
 
     func concurrentCreatesKeepEveryRecord() async throws {

@@ -19,22 +19,29 @@ public struct RecordTally: Sendable, Equatable {
         }
     }
 
-    /// One group of records as a store counts them: what ``init(groups:months:endingIn:)`` adds up.
-    public struct Group: Sendable, Equatable {
+    /// What a store counts, for ``init(_:months:endingIn:)`` to arrange.
+    public struct Counts: Sendable, Equatable {
+        /// Records by status and category; pairs without records are left out.
+        public var byStatusAndCategory: [StatusAndCategory: Int]
+        /// Records entered, by month (`yyyy-MM`, UTC), from the month asked for on.
+        public var enteredByMonth: [String: Int]
+        /// Records of status `seized` by the month of their event date, from the month asked for on.
+        public var seizedByMonth: [String: Int]
+
+        public init(byStatusAndCategory: [StatusAndCategory: Int], enteredByMonth: [String: Int], seizedByMonth: [String: Int]) {
+            self.byStatusAndCategory = byStatusAndCategory
+            self.enteredByMonth = enteredByMonth
+            self.seizedByMonth = seizedByMonth
+        }
+    }
+
+    public struct StatusAndCategory: Sendable, Hashable {
         public var status: RecordStatus
         public var category: WeaponCategory
-        /// The month the records were entered, `yyyy-MM`.
-        public var enteredMonth: String
-        /// The month of the event, `yyyy-MM`, when the records have an event date.
-        public var eventMonth: String?
-        public var count: Int
 
-        public init(status: RecordStatus, category: WeaponCategory, enteredMonth: String, eventMonth: String?, count: Int) {
+        public init(_ status: RecordStatus, _ category: WeaponCategory) {
             self.status = status
             self.category = category
-            self.enteredMonth = enteredMonth
-            self.eventMonth = eventMonth
-            self.count = count
         }
     }
 
@@ -46,29 +53,27 @@ public struct RecordTally: Sendable, Equatable {
     /// The last months, oldest first, up to the month of `endingIn`.
     public var months: [Month]
 
-    /// Adds up a store's groups.
+    /// Arranges a store's counts.
     /// - Parameters:
     ///   - months: how many months the chart covers.
     ///   - endingIn: the last month, `yyyy-MM`.
-    public init(groups: [Group], months: Int, endingIn: String) {
-        total = groups.reduce(0) { $0 + $1.count }
+    public init(_ counts: Counts, months: Int, endingIn: String) {
+        total = counts.byStatusAndCategory.values.reduce(0, +)
         var statuses: [RecordStatus: Int] = [:]
         var categories: [WeaponCategory: Int] = [:]
-        var entered: [String: Int] = [:]
-        var seized: [String: Int] = [:]
-        for group in groups {
-            statuses[group.status, default: 0] += group.count
-            categories[group.category, default: 0] += group.count
-            entered[group.enteredMonth, default: 0] += group.count
-            if group.status == .seized, let month = group.eventMonth { seized[month, default: 0] += group.count }
+        for (pair, count) in counts.byStatusAndCategory {
+            statuses[pair.status, default: 0] += count
+            categories[pair.category, default: 0] += count
         }
         byStatus = RecordStatus.allCases.map { ($0, statuses[$0] ?? 0) }
         byCategory = categories.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map { ($0.key, $0.value) }
-        self.months = Self.monthsBack(months, from: endingIn).map { Month(month: $0, entered: entered[$0] ?? 0, seized: seized[$0] ?? 0) }
+        self.months = Self.monthsBack(months, from: endingIn).map {
+            Month(month: $0, entered: counts.enteredByMonth[$0] ?? 0, seized: counts.seizedByMonth[$0] ?? 0)
+        }
     }
 
     /// `count` months ending with `last` (`yyyy-MM`), oldest first.
-    static func monthsBack(_ count: Int, from last: String) -> [String] {
+    public static func monthsBack(_ count: Int, from last: String) -> [String] {
         let parts = last.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2 else { return [] }
         let end = parts[0] * 12 + parts[1] - 1

@@ -86,9 +86,9 @@ public protocol WeaponRecordRepository: Sendable {
     /// How many records a member owns, or all members together when `owner` is `nil`.
     func count(owner: MemberCode?) async throws -> Int
 
-    /// A member's own records grouped by status, category, month entered and month of the event, for its
-    /// dashboard (``RecordTally``).
-    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group]
+    /// A member's own records counted for its dashboard (``RecordTally``): by status and category, and by month
+    /// entered and month seized from `sinceMonth` (`yyyy-MM`) on.
+    func tally(owner: MemberCode, sinceMonth: String) async throws -> RecordTally.Counts
 }
 
 extension WeaponRecord {

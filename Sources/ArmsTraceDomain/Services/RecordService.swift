@@ -66,8 +66,9 @@ public struct RecordService: Sendable {
     /// current one. Counts only, no record leaves: not in the audit trail.
     public func tally(months: Int = 24, by actor: Actor) async throws -> RecordTally {
         try actor.require(.readRecords)
-        let groups = try await repositories.records.tallyGroups(owner: actor.member)
-        return RecordTally(groups: groups, months: months, endingIn: Date().monthText)
+        let last = Date().monthText
+        let first = RecordTally.monthsBack(months, from: last).first ?? last
+        return RecordTally(try await repositories.records.tally(owner: actor.member, sinceMonth: first), months: months, endingIn: last)
     }
 
     /// The history of a record the actor's member may see.

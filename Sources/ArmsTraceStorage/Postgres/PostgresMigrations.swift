@@ -9,7 +9,14 @@ import PostgresNIO
 ///
 /// Never edit or reorder a migration that has shipped: add a new one.
 enum PostgresMigrations {
-    static let all: [(name: String, sql: String)] = [("2026-11-29-01-schema", schema)]
+    static let all: [(name: String, sql: String)] = [
+        ("2026-11-29-01-schema", schema),
+        // The dashboard's counts by status, category and month, from the index alone (as SQLite's migration 10).
+        (
+            "2026-11-29-02-record-tally",
+            "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, status, category, created_at, event_date);"
+        ),
+    ]
 
     /// Applies every migration not yet applied, each in its own transaction, holding a session advisory lock so
     /// that servers starting together migrate once.

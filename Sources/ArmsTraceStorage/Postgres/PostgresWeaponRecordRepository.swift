@@ -113,27 +113,38 @@ struct PostgresWeaponRecordRepository: WeaponRecordRepository {
         }
     }
 
-    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group] {
-        try await database.read { connection in
+    func tally(owner: MemberCode, sinceMonth: String) async throws -> RecordTally.Counts {
+        // Three small groupings over the covering index weapon_record_tally.
+        let since = sinceMonth + "-01"
+        return try await database.read { connection in
+            var pairs: [RecordTally.StatusAndCategory: Int] = [:]
             let rows = try await connection.rows(
+                "SELECT status, category, count(*)::bigint AS n FROM weapon_record WHERE owner_code = \(owner.rawValue) GROUP BY status, category",
+                database.logger
+            )
+            for row in rows {
+                guard let status = RecordStatus(rawValue: try row.text("status")), let category = WeaponCategory(rawValue: try row.text("category"))
+                else { throw StorageError("weapon_record holds an unknown status or category") }
+                pairs[.init(status, category)] = try row.int("n")
+            }
+            func byMonth(_ rows: [PostgresRandomAccessRow]) throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try rows.map { (try $0.text("month"), try $0.int("n")) })
+            }
+            let entered = try await connection.rows(
                 """
-                SELECT status, category, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS entered,
-                    to_char(event_date, 'YYYY-MM') AS event, count(*)::bigint AS n
-                FROM weapon_record WHERE owner_code = \(owner.rawValue) GROUP BY 1, 2, 3, 4
+                SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::bigint AS n FROM weapon_record
+                WHERE owner_code = \(owner.rawValue) AND created_at >= (\(since)::date)::timestamp AT TIME ZONE 'UTC' GROUP BY 1
                 """,
                 database.logger
             )
-            return try rows.map { row in
-                guard let status = RecordStatus(rawValue: try row.text("status")), let category = WeaponCategory(rawValue: try row.text("category"))
-                else { throw StorageError("weapon_record holds an unknown status or category") }
-                return RecordTally.Group(
-                    status: status,
-                    category: category,
-                    enteredMonth: try row.text("entered"),
-                    eventMonth: try row.optionalText("event"),
-                    count: try row.int("n")
-                )
-            }
+            let seized = try await connection.rows(
+                """
+                SELECT to_char(event_date, 'YYYY-MM') AS month, count(*)::bigint AS n FROM weapon_record
+                WHERE owner_code = \(owner.rawValue) AND status = 'seized' AND event_date >= \(since)::date GROUP BY 1
+                """,
+                database.logger
+            )
+            return RecordTally.Counts(byStatusAndCategory: pairs, enteredByMonth: try byMonth(entered), seizedByMonth: try byMonth(seized))
         }
     }
 

@@ -106,22 +106,40 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
         }
     }
 
-    func tallyGroups(owner: MemberCode) async throws -> [RecordTally.Group] {
+    func tally(owner: MemberCode, sinceMonth: String) async throws -> RecordTally.Counts {
+        // Three small groupings over the covering index weapon_record_tally, never the table's rows.
         try await read { db in
+            var pairs: [RecordTally.StatusAndCategory: Int] = [:]
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT status, category, substr(created_at, 1, 7) AS entered, substr(event_date, 1, 7) AS event, count(*) AS n
-                    FROM weapon_record WHERE owner_code = ? GROUP BY 1, 2, 3, 4
-                    """,
+                sql: "SELECT status, category, count(*) AS n FROM weapon_record WHERE owner_code = ? GROUP BY status, category",
                 arguments: [owner.rawValue]
             )
-            return try rows.map { row in
+            for row in rows {
                 guard let status = RecordStatus(rawValue: row["status"]), let category = WeaponCategory(rawValue: row["category"]) else {
                     throw StorageError("weapon_record holds an unknown status or category")
                 }
-                return RecordTally.Group(status: status, category: category, enteredMonth: row["entered"], eventMonth: row["event"], count: row["n"])
+                pairs[.init(status, category)] = row["n"]
             }
+            func byMonth(_ sql: String) throws -> [String: Int] {
+                let rows = try Row.fetchAll(db, sql: sql, arguments: [owner.rawValue, sinceMonth])
+                return Dictionary(uniqueKeysWithValues: rows.map { ($0["month"] as String, $0["n"] as Int) })
+            }
+            return RecordTally.Counts(
+                byStatusAndCategory: pairs,
+                enteredByMonth: try byMonth(
+                    """
+                    SELECT substr(created_at, 1, 7) AS month, count(*) AS n FROM weapon_record
+                    WHERE owner_code = ? AND created_at >= ? GROUP BY month
+                    """
+                ),
+                seizedByMonth: try byMonth(
+                    """
+                    SELECT substr(event_date, 1, 7) AS month, count(*) AS n FROM weapon_record
+                    WHERE owner_code = ? AND status = 'seized' AND event_date >= ? GROUP BY month
+                    """
+                )
+            )
         }
     }
 

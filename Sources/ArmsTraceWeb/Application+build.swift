@@ -185,6 +185,7 @@ package func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
+        ServerTimingMiddleware()
         SecurityHeadersMiddleware()
         APIErrorMiddleware()
     }

@@ -188,12 +188,21 @@ struct RecordForm {
         field.replacingOccurrences(of: "[", with: "_").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "_")
     }
 
+    /// A message as a form shows it: a list field's "one of: …" is left out, since its options are in front of the
+    /// reader.
+    static func shortened(_ message: String, for input: String) -> String {
+        let isList = groups.contains { $0.fields.contains { $0.name == input && $0.kind == .select } }
+        guard isList, let range = message.range(of: "; one of: ") else { return message }
+        return String(message[..<range.lowerBound])
+    }
+
     /// The groups with values and errors, for the template.
     static func render(values: [String: String], errors: [FieldError]) -> [[String: Any]] {
         var messages: [String: String] = [:]
         for error in errors {
             let name = inputName(error.field)
-            messages[name] = messages[name].map { "\($0); \(error.message)" } ?? error.message
+            let message = shortened(error.message, for: name)
+            messages[name] = messages[name].map { "\($0); \(message)" } ?? message
         }
         return groups.map { group in
             [

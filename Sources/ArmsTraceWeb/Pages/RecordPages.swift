@@ -163,7 +163,10 @@ struct RecordPages {
                 "action": record.map { "/records/\($0.id)/edit" } ?? "/records/new",
                 "version": record.map { "\($0.version)" } ?? "",
                 "groups": RecordForm.render(values: values, errors: errors),
-                "errors": errors.map { ["anchor": RecordForm.inputName($0.field), "field": $0.field, "message": $0.message] },
+                "errors": errors.map { error in
+                    let anchor = RecordForm.inputName(error.field)
+                    return ["anchor": anchor, "field": error.field, "message": RecordForm.shortened(error.message, for: anchor)]
+                },
                 "hasErrors": !errors.isEmpty,
                 "errorCount": errors.count,
             ],

@@ -14,7 +14,7 @@ enum PostgresMigrations {
         // The dashboard's counts by status, category and month, from the index alone (as SQLite's migration 10).
         (
             "2026-11-29-02-record-tally",
-            "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, status, category, created_at, event_date);"
+            "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, created_at, status, category, event_date);"
         ),
     ]
 

@@ -384,8 +384,9 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("2026-11-29-10-record-tally") { db in
             // The dashboard counts a member's records by status and category and by month from this index alone,
-            // without reading the table's rows (tens of milliseconds instead of a second at 80,000 records).
-            try db.execute(sql: "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, status, category, created_at, event_date)")
+            // without reading the table's rows (tens of milliseconds instead of a second at 80,000 records). Entry
+            // time comes second so that new records, an import's among them, go at the end of their member's range.
+            try db.execute(sql: "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, created_at, status, category, event_date)")
         }
         return migrator
     }

@@ -109,17 +109,19 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
     func tally(owner: MemberCode, sinceMonth: String) async throws -> RecordTally.Counts {
         // Three small groupings over the covering index weapon_record_tally, never the table's rows.
         try await read { db in
+            // Counted here rather than by GROUP BY, which would sort every entry of the member's range first.
             var pairs: [RecordTally.StatusAndCategory: Int] = [:]
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT status, category, count(*) AS n FROM weapon_record WHERE owner_code = ? GROUP BY status, category",
-                arguments: [owner.rawValue]
-            )
-            for row in rows {
-                guard let status = RecordStatus(rawValue: row["status"]), let category = WeaponCategory(rawValue: row["category"]) else {
+            let rows = try Row.fetchCursor(db, sql: "SELECT status, category FROM weapon_record WHERE owner_code = ?", arguments: [owner.rawValue])
+            var texts: [String: Int] = [:]
+            while let row = try rows.next() {
+                texts[(row[0] as String) + "\u{0}" + (row[1] as String), default: 0] += 1
+            }
+            for (text, count) in texts {
+                let parts = text.split(separator: "\u{0}").map(String.init)
+                guard parts.count == 2, let status = RecordStatus(rawValue: parts[0]), let category = WeaponCategory(rawValue: parts[1]) else {
                     throw StorageError("weapon_record holds an unknown status or category")
                 }
-                pairs[.init(status, category)] = row["n"]
+                pairs[.init(status, category)] = count
             }
             func byMonth(_ sql: String) throws -> [String: Int] {
                 let rows = try Row.fetchAll(db, sql: sql, arguments: [owner.rawValue, sinceMonth])

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
@@ -33,5 +34,12 @@ struct HTML: ResponseGenerator {
             ],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
+    }
+
+    /// Text made safe inside HTML or SVG, for the few fragments the server writes itself (charts, marked serials):
+    /// `&`, `<`, `>` and `"` as entities.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

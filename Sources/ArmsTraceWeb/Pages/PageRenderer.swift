@@ -59,6 +59,17 @@ struct PageRenderer: Sendable {
         return try HTML(templates, template, values, status: status).response()
     }
 
+    /// Field errors by the name of the input they belong to (``RecordForm/inputName(_:)``), for messages next to
+    /// the inputs; several on one input are joined.
+    static func fieldMessages(_ errors: [FieldError]) -> [String: String] {
+        var messages: [String: String] = [:]
+        for error in errors {
+            let name = RecordForm.inputName(error.field)
+            messages[name] = messages[name].map { "\($0); \(error.message)" } ?? error.message
+        }
+        return messages
+    }
+
     /// The page of an error, written for the person who met it.
     func error(_ error: APIError, session: WebSession?) throws -> Response {
         let title =

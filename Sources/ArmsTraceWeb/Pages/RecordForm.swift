@@ -198,12 +198,9 @@ struct RecordForm {
 
     /// The groups with values and errors, for the template.
     static func render(values: [String: String], errors: [FieldError]) -> [[String: Any]] {
-        var messages: [String: String] = [:]
-        for error in errors {
-            let name = inputName(error.field)
-            let message = shortened(error.message, for: name)
-            messages[name] = messages[name].map { "\($0); \(message)" } ?? message
-        }
+        let messages = PageRenderer.fieldMessages(
+            errors.map { FieldError(field: $0.field, message: shortened($0.message, for: inputName($0.field))) }
+        )
         return groups.map { group in
             [
                 "legend": group.legend,

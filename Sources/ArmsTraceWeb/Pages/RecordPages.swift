@@ -3,6 +3,7 @@ import ArmsTraceSearch
 import ArmsTraceStorage
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// The record pages: the list with filters and paging, a record with its history, the entry and edit forms, and
 /// the CSV upload with the importer's report.
@@ -231,16 +232,15 @@ struct RecordPages {
         ]
     }
 
-    /// Hands the importer an uploaded file in chunks.
-    final class Chunks: @unchecked Sendable {
+    /// Hands the importer an uploaded file in chunks of 1 MiB.
+    final class Chunks: Sendable {
         private let bytes: [UInt8]
-        private var offset = 0
-        private let lock = NSLock()
+        private let offset = Mutex(0)
 
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
         func next() -> [UInt8]? {
-            lock.withLock {
+            offset.withLock { offset in
                 guard offset < bytes.count else { return nil }
                 let end = min(offset + 1 << 20, bytes.count)
                 defer { offset = end }

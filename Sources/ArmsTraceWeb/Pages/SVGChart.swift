@@ -17,7 +17,7 @@ enum SVGChart {
             let y = 4 + rowHeight * Double(index)
             let length = item.value == 0 ? 0 : max(2, barSpace * Double(item.value) / largest)
             svg += """
-                <text x="\(labelWidth - 8)" y="\(y + 17)" text-anchor="end" class="label">\(escape(item.label))</text>\
+                <text x="\(labelWidth - 8)" y="\(y + 17)" text-anchor="end" class="label">\(HTML.escape(item.label))</text>\
                 <rect x="\(labelWidth)" y="\(y + 4)" width="\(format(length))" height="\(rowHeight - 9)" class="bar"/>\
                 <text x="\(format(labelWidth + length + 6))" y="\(y + 17)" class="value">\(item.value)</text>
                 """
@@ -56,7 +56,7 @@ enum SVGChart {
         }
         // Month labels: every third, and the last.
         for (index, label) in labels.enumerated() where index % 3 == 0 || index == labels.count - 1 {
-            svg += "<text x=\"\(format(x(index)))\" y=\"\(height - bottom + 18)\" text-anchor=\"middle\" class=\"axis\">\(escape(label))</text>"
+            svg += "<text x=\"\(format(x(index)))\" y=\"\(height - bottom + 18)\" text-anchor=\"middle\" class=\"axis\">\(HTML.escape(label))</text>"
         }
         let styles = ["series-a", "series-b", "series-c"]
         for (number, line) in series.enumerated() {
@@ -71,7 +71,7 @@ enum SVGChart {
             svg += """
                 <line x1="\(legendX)" x2="\(legendX + 30)" y1="12" y2="12" class="line \(style)"/>\
                 \(marker(number, x: legendX + 15, y: 12, style: style))\
-                <text x="\(legendX + 36)" y="16" class="label">\(escape(line.name))</text>
+                <text x="\(legendX + 36)" y="16" class="label">\(HTML.escape(line.name))</text>
                 """
         }
         return svg + "</svg>"
@@ -80,7 +80,7 @@ enum SVGChart {
     private static func open(id: String, title: String, width: Double, height: Double) -> String {
         """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(format(width)) \(format(height))" role="img" \
-        aria-labelledby="\(id)-title"><title id="\(id)-title">\(escape(title))</title>
+        aria-labelledby="\(id)-title"><title id="\(id)-title">\(HTML.escape(title))</title>
         """
     }
 
@@ -105,9 +105,4 @@ enum SVGChart {
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }

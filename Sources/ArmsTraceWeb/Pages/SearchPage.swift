@@ -51,13 +51,11 @@ struct SearchPage {
     }
 
     private func page(values: [String: String], errors: [FieldError], result: SearchResult?, context: WebContext) throws -> Response {
-        var messages: [String: String] = [:]
-        for error in errors { messages[RecordForm.inputName(error.field), default: ""] += error.message }
         let member = context.session.user.member
         let mayTrace = context.session.user.role.may(.actOnTraces)
         var object: [String: Any] = [
             "values": values,
-            "errors": messages,
+            "errors": PageRenderer.fieldMessages(errors),
             "categories": RecordPages.options(WeaponCategory.allCases.map(\.rawValue), selected: values["category"] ?? ""),
         ]
         if let result {
@@ -100,7 +98,7 @@ struct SearchPage {
             "source": source,
             "distance": candidate.distance == 0 ? "exact" : String(format: "%g edit%@", candidate.distance, candidate.distance == 1 ? "" : "s"),
             "serialHTML": candidate.source == .marking
-                ? SVGChart.escape(details.serialNumber ?? "—") : highlighted(details.serialNumber, candidate.differences),
+                ? HTML.escape(details.serialNumber ?? "—") : highlighted(details.serialNumber, candidate.differences),
             "differences": candidate.differences.map(describe),
             "hasDifferences": !candidate.differences.isEmpty,
             "mayTrace": own && mayTrace,
@@ -130,12 +128,12 @@ struct SearchPage {
         var html = ""
         for index in 0...characters.count {
             for extra in extras[index] ?? [] {
-                html += "<del title=\"\(SVGChart.escape(describe(extra)))\">\(SVGChart.escape(extra.searched ?? ""))</del>"
+                html += "<del title=\"\(HTML.escape(describe(extra)))\">\(HTML.escape(extra.searched ?? ""))</del>"
             }
             guard index < characters.count else { break }
-            let character = SVGChart.escape(String(characters[index]))
+            let character = HTML.escape(String(characters[index]))
             if let difference = marked[index] {
-                html += "<mark class=\"\(difference.kind.rawValue)\" title=\"\(SVGChart.escape(describe(difference)))\">\(character)</mark>"
+                html += "<mark class=\"\(difference.kind.rawValue)\" title=\"\(HTML.escape(describe(difference)))\">\(character)</mark>"
             } else {
                 html += character
             }

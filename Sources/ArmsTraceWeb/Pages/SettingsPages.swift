@@ -43,7 +43,7 @@ struct SettingsPages {
                 ]
             },
             "noTokens": list.isEmpty,
-            "errors": Self.messages(errors),
+            "errors": PageRenderer.fieldMessages(errors),
         ]
         if let issued { object["issued"] = ["secret": issued.secret, "name": issued.name] }
         return try renderer.page(
@@ -107,7 +107,7 @@ struct SettingsPages {
                 "routineAcknowledge": deadlines.routine.acknowledgeHours, "routineAnswer": deadlines.routine.answerHours,
             ],
             "quotas": ["searchesPerDay": limits.searchesPerDay, "maximumCandidates": limits.maximumCandidates],
-            "errors": Self.messages(errors),
+            "errors": PageRenderer.fieldMessages(errors),
             "hasErrors": !errors.isEmpty,
             "errorList": errors.map { ["field": $0.field, "message": $0.message] },
         ]
@@ -201,12 +201,5 @@ struct SettingsPages {
             object["next"] = "/audit?cursor=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         }
         return try renderer.page("audit", title: "Audit trail", section: .audit, session: context.session, object)
-    }
-
-    /// Field errors by field name, for messages next to the inputs.
-    static func messages(_ errors: [FieldError]) -> [String: String] {
-        var messages: [String: String] = [:]
-        for error in errors { messages[RecordForm.inputName(error.field), default: ""] += error.message }
-        return messages
     }
 }

@@ -126,8 +126,6 @@ struct TracePages {
         addressees: [TraceAddressee],
         context: WebContext
     ) throws -> Response {
-        var messages: [String: String] = [:]
-        for error in errors { messages[RecordForm.inputName(error.field), default: ""] += error.message }
         let requested = values["requested"] ?? ""
         return try renderer.page(
             "trace-new",
@@ -135,7 +133,7 @@ struct TracePages {
             section: .traces,
             session: context.session,
             [
-                "record": record.description, "values": values, "errors": messages,
+                "record": record.description, "values": values, "errors": PageRenderer.fieldMessages(errors),
                 "hasErrors": !errors.isEmpty,
                 "errorList": errors.map { ["anchor": RecordForm.inputName($0.field), "field": $0.field, "message": $0.message] },
                 "addressees": addressees.map { addressee -> [String: Any] in

@@ -7,6 +7,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import ArmsTraceWeb
+
 /// The HTML pages behind sign-in, through the real application: who may open which page, the session and CSRF
 /// checks on every form, field errors next to their fields, the upload's report, the search's marked differences,
 /// and a trace request from a record to its close. (`Tests/Browser` walks the same flow in Chromium.)
@@ -307,5 +309,30 @@ import Testing
             #expect(html.contains("<title id=\"over-time-title\">"))
             #expect(html.contains("<td>seized</td><td>1</td>"), "the numbers are in a table too")
         }
+    }
+}
+
+/// The server's SVG charts: readable without colour, and safe with any label.
+@Suite struct SVGChartTests {
+    @Test func barsWriteTheirNumbersAndEscapeTheirLabels() {
+        let svg = SVGChart.bars(id: "c", title: "A <title>", [(label: "seized & found", value: 12), (label: "lost", value: 0)])
+        #expect(svg.contains("role=\"img\"") && svg.contains("<title id=\"c-title\">A &lt;title&gt;</title>"))
+        #expect(svg.contains(">seized &amp; found</text>") && svg.contains(">12</text>") && svg.contains(">0</text>"))
+    }
+
+    @Test func linesDifferByDashAndMarkerAndLabelTheLastMonth() {
+        let months = RecordTally.monthsBack(24, from: "2026-11")
+        #expect(months.first == "2024-12" && months.last == "2026-11" && months.count == 24)
+        let svg = SVGChart.lines(
+            id: "t",
+            title: "T",
+            labels: months,
+            [SVGChart.Series(name: "entered", values: Array(repeating: 3, count: 24)), SVGChart.Series(name: "seized", values: Array(0..<24))]
+        )
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.contains("series-a") && svg.contains("series-b"))
+        #expect(svg.contains("<circle") && svg.contains("<rect"), "each series has its own marker")
+        #expect(svg.contains("text-anchor=\"end\" class=\"axis\">2026-11</text>"))
+        #expect(SVGChart.niceCeiling(0) == 1 && SVGChart.niceCeiling(23) == 50 && SVGChart.niceCeiling(100) == 100)
     }
 }

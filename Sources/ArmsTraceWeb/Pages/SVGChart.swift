@@ -54,9 +54,11 @@ enum SVGChart {
                 <text x="\(left - 6)" y="\(format(y(value) + 4))" text-anchor="end" class="axis">\(value)</text>
                 """
         }
-        // Month labels: every third, and the last.
-        for (index, label) in labels.enumerated() where index % 3 == 0 || index == labels.count - 1 {
-            svg += "<text x=\"\(format(x(index)))\" y=\"\(height - bottom + 18)\" text-anchor=\"middle\" class=\"axis\">\(HTML.escape(label))</text>"
+        // Month labels: every third counted back from the last, which ends at the plot's right edge.
+        for (index, label) in labels.enumerated() where (labels.count - 1 - index) % 3 == 0 {
+            let anchor = index == labels.count - 1 ? "end" : "middle"
+            svg +=
+                "<text x=\"\(format(x(index)))\" y=\"\(height - bottom + 18)\" text-anchor=\"\(anchor)\" class=\"axis\">\(HTML.escape(label))</text>"
         }
         let styles = ["series-a", "series-b", "series-c"]
         for (number, line) in series.enumerated() {

@@ -66,9 +66,9 @@ struct SlotStore: Sendable {
             sharedWith[slot] = codes.map { intern($0) }
         }
         category.append(Self.categoryCode(entry.category))
-        make.append(intern(attribute: entry.make))
-        model.append(intern(attribute: entry.model))
-        calibre.append(intern(attribute: entry.calibre))
+        make.append(intern(entry.make, .make))
+        model.append(intern(entry.model, .model, make: entry.make))
+        calibre.append(intern(entry.calibre, .calibre))
         country.append(intern(country: entry.countryOfManufacture))
         return slot
     }
@@ -180,13 +180,16 @@ struct SlotStore: Sendable {
         return number
     }
 
-    private mutating func intern(attribute value: String?) -> UInt32 {
+    /// The number of an attribute's comparison key (``SearchAttributes``), read through the reference once per
+    /// distinct value as typed.
+    private mutating func intern(_ value: String?, _ kind: SearchAttributes.Kind, make: String? = nil) -> UInt32 {
         guard let value else { return 0 }
-        if let number = attributeByRawValue[value] { return number }
-        guard let key = SearchAttributes.key(value) else { return 0 }
+        let raw = kind == .model ? "model:\(make ?? "")\u{0}\(value)" : "\(kind.rawValue):\(value)"
+        if let number = attributeByRawValue[raw] { return number }
+        guard let key = SearchAttributes.key(value, kind, make: make) else { return 0 }
         let number = attributeIndex[key] ?? UInt32(attributeIndex.count + 1)
         attributeIndex[key] = number
-        attributeByRawValue[value] = number
+        attributeByRawValue[raw] = number
         return number
     }
 

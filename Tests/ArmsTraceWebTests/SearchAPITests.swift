@@ -143,3 +143,43 @@ import Testing
         }
     }
 }
+
+/// The make, model and calibre reference at work in the API.
+@Suite struct ReferenceAPITests {
+    @Test func aRecordTypedWithAliasesIsReadCanonicallyKeepsWhatWasTypedAndIsFoundByAnotherName() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            var input = fullInput
+            input["make"] = "IZH"
+            input["model"] = "AKM"
+            input["calibre"] = "7,62 x 39"
+            input["serial_number"] = "KT4471"
+            let id = try await SearchAPITests.create(client, world, "ken", input)
+            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: world.headers("ken")).object
+            #expect(record["make"] as? String == "IZH" && record["calibre"] as? String == "7,62 x 39", "as typed")
+            let identification = try #require(record["identification"] as? [String: Any])
+            #expect((identification["make"] as? [String: Any])?["canonical"] as? String == "Kalashnikov Concern")
+            #expect((identification["make"] as? [String: Any])?["typed"] as? String == "IZH")
+            #expect((identification["calibre"] as? [String: Any])?["canonical"] as? String == "7.62x39mm")
+            #expect(identification["maker_country"] as? String == "RUS" && identification["unknown"] as? [String] == [])
+
+            let response = try await SearchAPITests.search(
+                client,
+                world,
+                "uga",
+                ["serial": "KT4471", "make": "Kalashnikov", "calibre": "7.62x39mm", "model": "AKMS"]
+            )
+            let candidate = try #require((response.object["candidates"] as? [[String: Any]])?.first)
+            #expect((candidate["record"] as? [String: Any])?["id"] as? String == id)
+            #expect(candidate["agreements"] as? [String] == ["make", "model", "calibre"])
+            #expect(candidate["disagreements"] as? [String] == [])
+
+            var unknown = fullInput
+            unknown["external_ref"] = "KEN-ACME"
+            unknown["make"] = "Acme Arms"
+            let acme = try await SearchAPITests.create(client, world, "ken", unknown)
+            let flagged = try await client.execute(uri: "/api/v1/records/\(acme)", method: .get, headers: world.headers("ken")).object
+            #expect((flagged["identification"] as? [String: Any])?["unknown"] as? [String] == ["make"], "flagged, not refused")
+        }
+    }
+}

@@ -201,14 +201,22 @@ public enum Sharing: Sendable, Equatable, Codable {
     }
 }
 
+extension WeaponRecord.Details {
+    /// How the reference reads the make, model and calibre as typed (``WeaponReference/standard``).
+    public var identification: Identification {
+        WeaponReference.standard.identify(make: make, model: model, calibre: calibre)
+    }
+}
+
 // MARK: - Codable
 
 extension WeaponRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, owner, version, createdAt, updatedAt
+        case id, owner, version, createdAt, updatedAt, identification
     }
 
-    /// A record encodes as one flat object: its identity and times beside the details' fields.
+    /// A record encodes as one flat object: its identity and times beside the details' fields, and how the
+    /// reference reads its make, model and calibre (derived, never read back).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -216,6 +224,7 @@ extension WeaponRecord: Codable {
         try container.encode(version, forKey: .version)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(details.identification, forKey: .identification)
         try details.encode(to: encoder)
     }
 

@@ -36,7 +36,7 @@ public struct SerialQuery: Sendable, Equatable {
     public let serial: [UInt8]
     /// Whether the serial holds `?` or `*`: it then matches by pattern, not by edit distance.
     public let isPattern: Bool
-    /// Make, model and calibre as ``SearchAttributes/key(_:)`` compares them.
+    /// Make, model and calibre as ``SearchAttributes`` compares them.
     public let make: String?
     public let model: String?
     public let calibre: String?
@@ -78,21 +78,33 @@ public struct SerialQuery: Sendable, Equatable {
         if !problems.isEmpty { throw .invalid(problems) }
         self.serial = pattern
         self.isPattern = pattern.contains(SerialNormalizer.questionMark) || pattern.contains(SerialNormalizer.star)
-        self.make = request.make.flatMap(SearchAttributes.key)
-        self.model = request.model.flatMap(SearchAttributes.key)
-        self.calibre = request.calibre.flatMap(SearchAttributes.key)
+        self.make = request.make.flatMap { SearchAttributes.key($0, .make) }
+        self.model = request.model.flatMap { SearchAttributes.key($0, .model, make: request.make) }
+        self.calibre = request.calibre.flatMap { SearchAttributes.key($0, .calibre) }
         self.category = request.category
         self.countryOfManufacture = country
         self.limit = limit
     }
 }
 
-/// Make, model and calibre compared the way searches compare them: upper-case letters and digits only, so that
-/// `Kalashnikov`, `KALASHNIKOV` and `7.62x39mm`, `7.62 X 39 MM` agree.
+/// Make, model and calibre compared the way searches compare them: read through the reference
+/// (``WeaponReference``), so that `IZH`, `Izhmash` and `Kalashnikov` agree on make and `7,62 x 39` and `7.62x39mm` on
+/// calibre; values the reference does not know compare as upper-case letters and digits only.
 public enum SearchAttributes {
-    /// The comparison key, or `nil` for a value with no letters or digits.
-    public static func key(_ value: String) -> String? {
-        let bytes = SerialNormalizer.normalize(value)
-        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    public enum Kind: String, Sendable, CaseIterable {
+        case make, model, calibre
+    }
+
+    /// The comparison key, or `nil` for a value with no letters or digits. Keys of different kinds never agree.
+    /// - Parameter make: for a model, the make it is of, which tells apart models that share a name.
+    public static func key(_ value: String, _ kind: Kind, make: String? = nil, reference: WeaponReference = .standard) -> String? {
+        let canonical: String? =
+            switch kind {
+            case .make: reference.maker(value)?.name
+            case .model: reference.model(value, maker: make.flatMap { reference.maker($0) }).map { "\($0.maker)/\($0.name)" }
+            case .calibre: reference.calibre(value)?.name
+            }
+        let bytes = SerialNormalizer.normalize(canonical ?? value)
+        return bytes.isEmpty ? nil : "\(kind.rawValue):" + String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -236,6 +236,7 @@ public struct RecordSummary: Sendable, Equatable, Encodable {
     public var status: RecordStatus
     public var eventDate: CalendarDate?
     public var eventCountry: String?
+    public var identification: Identification
 
     public init(_ record: WeaponRecord) {
         let details = record.details
@@ -252,5 +253,6 @@ public struct RecordSummary: Sendable, Equatable, Encodable {
         self.status = details.status
         self.eventDate = details.event.date
         self.eventCountry = details.event.country
+        self.identification = details.identification
     }
 }

@@ -214,6 +214,7 @@ package func buildRouter(
     AuditController(service: audit).addRoutes(to: api)
     TokenController(service: tokens).addRoutes(to: api)
     UserController(service: users).addRoutes(to: api)
+    ReferenceController(service: ReferenceService()).addRoutes(to: api)
     return router
 }
 

@@ -104,6 +104,10 @@ import Testing
         "PUT /api/v1/tracing/deadlines": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "GET /api/v1/tracing/notices": [.own: [.ok, .ok, .ok, .forbidden]],
         "GET /api/v1/audit": [.own: [.forbidden, .forbidden, .forbidden, .ok]],
+        // Shared reference data: every signed-in role reads it.
+        "GET /api/v1/marking-schemes": [.own: [.ok, .ok, .ok, .ok]],
+        "POST /api/v1/markings/parse": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/reference/identify": [.own: [.ok, .ok, .ok, .ok]],
     ]
 
     /// Routes anyone may call without a token.
@@ -275,6 +279,10 @@ import Testing
                 body = ["name": "laptop", "expires_in_days": 30]
             case (.put, "/api/v1/settings"):
                 body = ["searches_per_day": 10_000, "maximum_candidates": 200]
+            case (.post, "/api/v1/markings/parse"):
+                body = ["mark": "KEN 19"]
+            case (.get, "/api/v1/reference/identify"):
+                path += "?make=IZH&calibre=7%2C62%20x%2039"
             case (.put, "/api/v1/tracing/deadlines"):
                 body = ["urgent": ["acknowledge_hours": 24, "answer_hours": 48], "routine": ["acknowledge_hours": 120, "answer_hours": 720]]
             default:

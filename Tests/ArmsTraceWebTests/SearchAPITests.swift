@@ -183,3 +183,51 @@ import Testing
         }
     }
 }
+
+/// Marking schemes and the reference through the API, and the addressees a request's marks suggest.
+@Suite struct MarkingAPITests {
+    @Test func marksAreReadAgainstThePublishedSchemes() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let parsed = try await client.execute(
+                uri: "/api/v1/markings/parse",
+                method: .post,
+                headers: world.headers("kenAnalyst"),
+                body: json(["mark": "KEN 19"])
+            )
+            #expect(parsed.status == .ok)
+            let fit = try #require((parsed.object["fits"] as? [[String: Any]])?.first)
+            #expect(fit["summary"] as? String == "import mark of KEN, year of import 2019" && fit["member"] as? String == "KEN")
+            let none = try await client.execute(
+                uri: "/api/v1/markings/parse",
+                method: .post,
+                headers: world.headers("ken"),
+                body: json(["mark": "KEN 2O19"])
+            )
+            #expect((none.object["fits"] as? [Any])?.isEmpty == true)
+            let bad = try await client.execute(
+                uri: "/api/v1/markings/parse",
+                method: .post,
+                headers: world.headers("ken"),
+                body: json(["mark": "KEN 19", "kind": "stamp"])
+            )
+            #expect(bad.status == .unprocessableContent && bad.errorFields == ["kind"])
+            let uganda = try await client.execute(uri: "/api/v1/marking-schemes?country=UGA&kind=import", method: .get, headers: world.headers("ken"))
+            #expect((uganda.object["schemes"] as? [[String: Any]])?.compactMap { $0["version"] as? Int } == [1, 2])
+
+            // A record whose import mark is read under UGA's old scheme: UGA is suggested as an addressee.
+            var input = fullInput
+            input["import_country"] = nil
+            input["import_year"] = nil
+            input["markings"] = [["kind": "manufacture", "text": "Norinco 56-1 5612345"], ["kind": "import", "text": "UG 08"]]
+            let id = try await SearchAPITests.create(client, world, "ken", input)
+            let addressees = try await client.execute(uri: "/api/v1/records/\(id)/trace-addressees", method: .get, headers: world.headers("ken"))
+            let uga = try #require((addressees.object["addressees"] as? [[String: Any]])?.first { $0["member"] as? String == "UGA" })
+            #expect((uga["reasons"] as? [String])?.contains("import mark UG 08: import mark of UGA, year of import 2008") == true)
+            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: world.headers("ken")).object
+            let check = try #require(record["marking_check"] as? [String: Any])
+            #expect(check["complete"] as? Bool == true)
+            #expect(check["readings"] as? [String] == ["'UG 08': import mark of UGA, year of import 2008"])
+        }
+    }
+}

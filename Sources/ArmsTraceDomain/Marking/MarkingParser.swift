@@ -19,6 +19,17 @@ public struct MarkingParse: Sendable, Equatable, Encodable {
     public var version: Int
     public var parts: [Part]
 
+    private enum CodingKeys: String, CodingKey { case member, kind, version, parts, summary }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(member, forKey: .member)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(version, forKey: .version)
+        try container.encode(parts, forKey: .parts)
+        try container.encode(summary, forKey: .summary)
+    }
+
     /// "import mark of KEN, year 2019".
     public var summary: String {
         var words = ["\(kind.words) of \(member)"]

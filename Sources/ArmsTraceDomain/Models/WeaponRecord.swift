@@ -212,11 +212,11 @@ extension WeaponRecord.Details {
 
 extension WeaponRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, owner, version, createdAt, updatedAt, identification
+        case id, owner, version, createdAt, updatedAt, identification, markingCheck
     }
 
-    /// A record encodes as one flat object: its identity and times beside the details' fields, and how the
-    /// reference reads its make, model and calibre (derived, never read back).
+    /// A record encodes as one flat object: its identity and times beside the details' fields, how the reference
+    /// reads its make, model and calibre, and its marks checked against the ITI (both derived, never read back).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -225,6 +225,7 @@ extension WeaponRecord: Codable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(details.identification, forKey: .identification)
+        try container.encode(details.markingCheck, forKey: .markingCheck)
         try details.encode(to: encoder)
     }
 

@@ -237,6 +237,7 @@ public struct RecordSummary: Sendable, Equatable, Encodable {
     public var eventDate: CalendarDate?
     public var eventCountry: String?
     public var identification: Identification
+    public var markingCheck: MarkingCheck
 
     public init(_ record: WeaponRecord) {
         let details = record.details
@@ -254,5 +255,6 @@ public struct RecordSummary: Sendable, Equatable, Encodable {
         self.eventDate = details.event.date
         self.eventCountry = details.event.country
         self.identification = details.identification
+        self.markingCheck = details.markingCheck
     }
 }

@@ -120,11 +120,18 @@ public struct TraceAddressee: Sendable, Equatable, Encodable {
         }
         let details = record.details
         add(details.countryOfManufacture, "country of manufacture")
+        if let maker = WeaponReference.standard.maker(details.make) {
+            add(maker.country, "country of the maker \(maker.name), from the reference")
+        }
         for marking in details.markings where marking.kind == .manufacture {
             for code in countryCodes(in: marking.text) { add(code, "manufacture mark \(marking.text)") }
         }
         add(details.importCountry, "country of last legal import")
         for marking in details.markings where marking.kind == .import {
+            // A mark that fits a published import scheme names its country, whatever letters it uses ("UG 08").
+            for reading in MarkingParser.fits(marking.text, schemes: PublishedSchemes.all.filter { $0.kind == .import }) {
+                add(reading.member.rawValue, "import mark \(marking.text): \(reading.summary)")
+            }
             for code in countryCodes(in: marking.text) { add(code, "import mark \(marking.text)") }
         }
         for marking in details.markings where marking.kind != .manufacture && marking.kind != .import {

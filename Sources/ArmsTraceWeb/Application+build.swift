@@ -181,6 +181,7 @@ package func buildRouter(
     let tokens = TokenService(repositories: repositories)
     let users = UserService(repositories: repositories)
     let audit = AuditService(repositories: repositories)
+    let reference = ReferenceService()
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -203,6 +204,7 @@ package func buildRouter(
     SearchPage(service: searches, renderer: renderer).addRoutes(to: pages)
     TracePages(service: traces, renderer: renderer).addRoutes(to: pages)
     SettingsPages(members: members, users: users, tokens: tokens, traces: traces, audit: audit, renderer: renderer).addRoutes(to: pages)
+    ReferencePage(service: reference, renderer: renderer).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
@@ -214,7 +216,7 @@ package func buildRouter(
     AuditController(service: audit).addRoutes(to: api)
     TokenController(service: tokens).addRoutes(to: api)
     UserController(service: users).addRoutes(to: api)
-    ReferenceController(service: ReferenceService()).addRoutes(to: api)
+    ReferenceController(service: reference).addRoutes(to: api)
     return router
 }
 

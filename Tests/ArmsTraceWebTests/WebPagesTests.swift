@@ -31,6 +31,7 @@ import Testing
         "GET /settings": [.ok, .forbidden, .forbidden, .forbidden],
         "GET /audit": [.forbidden, .forbidden, .forbidden, .ok],
         "GET /account": [.ok, .ok, .ok, .ok],
+        "GET /reference": [.ok, .ok, .ok, .ok],
     ]
 
     /// The forms the pages post; each needs a session and its CSRF token, then the role's permission.
@@ -296,6 +297,19 @@ import Testing
             #expect(statistics.text.contains("<svg") && statistics.text.contains("role=\"img\""))
             let closed = try await client.execute(uri: "/traces/\(trace)", method: .get, headers: ken.headers())
             #expect(closed.text.contains("Kampala Arms Ltd") && closed.text.contains("closed"))
+        }
+    }
+
+    @Test func theReferencePageReadsMarksAndNamesWeapons() async throws {
+        let (world, record, _) = try await Self.world()
+        try await world.test { client in
+            let analyst = try await Self.signIn(client, as: "kenAnalyst")
+            let mark = try await client.execute(uri: "/reference?mark=KEN%2019", method: .get, headers: analyst.headers())
+            #expect(mark.status == .ok && mark.text.contains("import mark of KEN, year of import 2019"))
+            let weapon = try await client.execute(uri: "/reference?make=IZH&calibre=7%2C62%20x%2039", method: .get, headers: analyst.headers())
+            #expect(weapon.text.contains("<td>IZH</td><td>Kalashnikov Concern</td>") && weapon.text.contains("<td>7,62 x 39</td><td>7.62x39mm</td>"))
+            let page = try await client.execute(uri: "/records/\(record)", method: .get, headers: analyst.headers())
+            #expect(page.text.contains("Marking check (ITI paras 8–10)") && page.text.contains("The marks the ITI asks for are recorded."))
         }
     }
 

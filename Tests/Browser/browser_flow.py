@@ -217,6 +217,10 @@ def flow(server, folder):
         report = session.find(".report").text
         expect("3 created" in report, f"the corrected file was not imported: {report}")
 
+        step("KEN reads an import mark against the published schemes")
+        session.open("/reference?mark=KEN+19")
+        expect("import mark of KEN, year of import 2019" in session.text(), "the mark was not read")
+
         step("KEN searches a serial read with look-alike characters")
         session.open("/search")
         session.find("#serial").send_keys("8X 4471-02")

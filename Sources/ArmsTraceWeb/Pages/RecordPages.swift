@@ -82,6 +82,8 @@ struct RecordPages {
         let role = context.session.user.role
         var object: [String: Any] = [
             "id": record.id.description,
+            "identification": Self.identification(details.identification),
+            "check": Self.markingCheck(details.markingCheck),
             "fields": fields.compactMap { label, value in value.map { ["label": label, "value": $0] } },
             "markings": details.markings.map { ["kind": $0.kind.rawValue, "text": $0.text, "location": $0.location ?? ""] },
             "hasMarkings": !details.markings.isEmpty,
@@ -265,6 +267,35 @@ struct RecordPages {
             "category": details.category.words, "make": details.make, "model": details.model ?? "", "calibre": details.calibre ?? "",
             "serial": details.serialNumber ?? "(obliterated)", "status": details.status.rawValue,
             "eventDate": details.event.date?.description ?? "", "eventCountry": details.event.country ?? "",
+        ]
+    }
+
+    /// How the reference reads make, model and calibre, for a page: each field with what was typed, the
+    /// canonical name, and whether the reference knows it.
+    static func identification(_ identification: Identification) -> [String: Any] {
+        let names: [(String, Identification.Name?)] = [
+            ("Make", identification.make), ("Model", identification.model), ("Calibre", identification.calibre),
+        ]
+        var object: [String: Any] = [
+            "names": names.compactMap { label, name in
+                name.map { name -> [String: Any] in
+                    [
+                        "label": label, "typed": name.typed, "canonical": name.canonical ?? "", "known": name.known,
+                        "same": name.canonical == name.typed,
+                    ]
+                }
+            },
+            "allKnown": identification.unknown.isEmpty,
+        ]
+        if let country = identification.makerCountry { object["makerCountry"] = country }
+        return object
+    }
+
+    /// The ITI marking check, for a page.
+    static func markingCheck(_ check: MarkingCheck) -> [String: Any] {
+        [
+            "complete": check.complete, "missing": check.missing, "flags": check.flags, "readings": check.readings,
+            "hasFlags": !check.flags.isEmpty, "hasReadings": !check.readings.isEmpty,
         ]
     }
 

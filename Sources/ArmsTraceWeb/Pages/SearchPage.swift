@@ -102,7 +102,11 @@ struct SearchPage {
             "differences": candidate.differences.map(describe),
             "hasDifferences": !candidate.differences.isEmpty,
             "mayTrace": own && mayTrace,
+            "check": RecordPages.markingCheck(details.markingCheck),
         ]
+        let identification = details.identification
+        let canonical = [identification.make.canonical, identification.model?.canonical, identification.calibre?.canonical].compactMap { $0 }
+        if !canonical.isEmpty { object["reference"] = canonical.joined(separator: " · ") }
         if !candidate.agreements.isEmpty { object["agreements"] = candidate.agreements.joined(separator: ", ") }
         if !candidate.disagreements.isEmpty { object["disagreements"] = candidate.disagreements.joined(separator: ", ") }
         return object

@@ -171,6 +171,7 @@ struct TracePages {
         let steps = mayAct ? view.allowedSteps : []
         var object: [String: Any] = [
             "trace": TracePrintPage(view),
+            "check": RecordPages.markingCheck(view.request.weapon.markingCheck),
             "id": id.description,
             "side": view.side == .requesting ? "You sent this request." : "This request was sent to your member.",
             "steps": Set(steps.map(\.rawValue)).reduce(into: [String: Bool]()) { $0[$1] = true },

@@ -79,8 +79,20 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
     }
 }
 
-extension WeaponRecord.Details {
-    /// The record's marks checked against ITI paras 8 to 10.
+/// What the marking check reads of a weapon: a record's details, or a trace request's copy of them.
+public protocol MarkedWeapon {
+    var make: String { get }
+    var model: String? { get }
+    var countryOfManufacture: String? { get }
+    var serialNumber: String? { get }
+    var serialObliterated: SerialObliteration { get }
+    var importCountry: String? { get }
+    var importYear: Int? { get }
+    var markings: [Marking] { get }
+}
+
+extension MarkedWeapon {
+    /// The weapon's marks checked against ITI paras 8 to 10.
     public var markingCheck: MarkingCheck {
         MarkingCheck(
             make: make,
@@ -95,18 +107,6 @@ extension WeaponRecord.Details {
     }
 }
 
-extension TraceWeapon {
-    /// The weapon's marks, as the request describes them, checked against ITI paras 8 to 10.
-    public var markingCheck: MarkingCheck {
-        MarkingCheck(
-            make: make,
-            model: model,
-            countryOfManufacture: countryOfManufacture,
-            serialNumber: serialNumber,
-            serialObliterated: serialObliterated,
-            importCountry: importCountry,
-            importYear: importYear,
-            markings: markings
-        )
-    }
-}
+extension WeaponRecord.Details: MarkedWeapon {}
+
+extension TraceWeapon: MarkedWeapon {}

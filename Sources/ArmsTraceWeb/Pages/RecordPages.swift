@@ -2,6 +2,7 @@ import ArmsTraceDomain
 import ArmsTraceSearch
 import ArmsTraceStorage
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 
@@ -181,7 +182,18 @@ struct RecordPages {
 
     @Sendable func uploadForm(_ request: Request, context: WebContext) async throws -> Response {
         try context.actor.require(.editRecords)
-        return try renderer.page("upload", title: "Upload records (CSV)", section: .upload, session: context.session, Self.uploadHelp)
+        return try uploadPage([:], context: context, status: .ok)
+    }
+
+    /// The upload page: the form and the format, with an error or a report when there is one.
+    private func uploadPage(_ values: [String: Any], context: WebContext, status: HTTPResponse.Status) throws -> Response {
+        var object: [String: Any] = [
+            "columns": RecordCSV.Column.allCases.map(\.rawValue).joined(separator: ", "),
+            "required": RecordCSV.requiredColumns.map(\.rawValue).joined(separator: ", "),
+            "limit": "\(WebForm.maxBodySize >> 20) MiB",
+        ]
+        object.merge(values) { $1 }
+        return try renderer.page("upload", title: "Upload records (CSV)", section: .upload, session: context.session, object, status: status)
     }
 
     /// Imports the uploaded file all or nothing, as `armstrace import` does, and shows the report: what was
@@ -190,16 +202,7 @@ struct RecordPages {
         try context.actor.require(.editRecords)
         let form = try await WebForm.read(request, context: context)
         guard let file = form.files["file"], file.content.readableBytes > 0 else {
-            var object = Self.uploadHelp
-            object["error"] = "Choose a CSV file to upload."
-            return try renderer.page(
-                "upload",
-                title: "Upload records (CSV)",
-                section: .upload,
-                session: context.session,
-                object,
-                status: .unprocessableContent
-            )
+            return try uploadPage(["error": "Choose a CSV file to upload."], context: context, status: .unprocessableContent)
         }
         let chunks = Chunks(Array(file.content.readableBytesView))
         let report = try await store.importRecords(
@@ -209,29 +212,13 @@ struct RecordPages {
             nextChunk: { chunks.next() }
         )
         if report.accepted && !report.dryRun { try await index.catchUp(from: store.repositories.searches) }
-        var object = Self.uploadHelp
-        object["report"] = [
+        let summary: [String: Any] = [
             "file": file.name, "rows": report.rows, "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
             "accepted": report.accepted, "dryRun": report.dryRun, "problemCount": report.problemCount,
             "problems": report.problems.map { ["line": $0.line, "column": $0.column ?? "—", "reason": $0.reason] },
             "more": report.problemCount > report.problems.count,
         ]
-        return try renderer.page(
-            "upload",
-            title: "Upload records (CSV)",
-            section: .upload,
-            session: context.session,
-            object,
-            status: report.accepted ? .ok : .unprocessableContent
-        )
-    }
-
-    private static var uploadHelp: [String: Any] {
-        [
-            "columns": RecordCSV.Column.allCases.map(\.rawValue).joined(separator: ", "),
-            "required": RecordCSV.requiredColumns.map(\.rawValue).joined(separator: ", "),
-            "limit": "\(WebForm.maxBodySize >> 20) MiB",
-        ]
+        return try uploadPage(["report": summary], context: context, status: report.accepted ? .ok : .unprocessableContent)
     }
 
     /// Hands the importer an uploaded file in chunks of 1 MiB.

@@ -210,6 +210,12 @@ extension WeaponRecord.Details {
 
 // MARK: - Codable
 
+extension CodingUserInfoKey {
+    /// Set to `true`, records encode without what is derived from them on reading (identification, marking
+    /// check): what bulk exports do, which hold the data itself and run over millions of records.
+    public static let omitsDerivedFields = CodingUserInfoKey(rawValue: "armstrace.omitsDerivedFields")!
+}
+
 extension WeaponRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, owner, version, createdAt, updatedAt, identification, markingCheck
@@ -224,8 +230,10 @@ extension WeaponRecord: Codable {
         try container.encode(version, forKey: .version)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(details.identification, forKey: .identification)
-        try container.encode(details.markingCheck, forKey: .markingCheck)
+        if encoder.userInfo[.omitsDerivedFields] as? Bool != true {
+            try container.encode(details.identification, forKey: .identification)
+            try container.encode(details.markingCheck, forKey: .markingCheck)
+        }
         try details.encode(to: encoder)
     }
 

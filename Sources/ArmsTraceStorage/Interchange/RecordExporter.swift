@@ -3,12 +3,13 @@ import Foundation
 import GRDB
 
 extension JSONEncoder {
-    /// How a JSON export writes records: as the API shows them, keys sorted.
+    /// How a JSON export writes records: as the API shows them, keys sorted, without the fields derived on reading.
     static var export: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
+        encoder.userInfo[.omitsDerivedFields] = true
         return encoder
     }
 }

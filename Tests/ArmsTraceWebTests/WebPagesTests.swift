@@ -26,6 +26,7 @@ import Testing
         "GET /traces": [.ok, .ok, .ok, .forbidden],
         "GET /traces/new": [.ok, .ok, .forbidden, .forbidden],
         "GET /traces/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /traces/{id}/attachments/{attachment}": [.ok, .ok, .ok, .forbidden],
         "GET /notifications": [.ok, .ok, .ok, .forbidden],
         "GET /statistics": [.ok, .ok, .ok, .forbidden],
         "GET /settings": [.ok, .forbidden, .forbidden, .forbidden],
@@ -99,16 +100,36 @@ import Testing
         let world = try await TestWorld.make()
         try await withPasswords(world)
         let trace = try await world.overdueTraceRequest()
+        let ken = Actor(try await world.repositories.users.authenticate(token: world.tokens["ken"]!, at: Date()), channel: .api)
+        _ = try await TraceService(repositories: world.repositories).perform(
+            .message(
+                text: "The receiver",
+                attachments: [TraceAttachment(id: .generate(), name: "receiver.txt", contentType: "text/plain", content: Data("hi".utf8))]
+            ),
+            on: trace,
+            by: ken
+        )
         let view = try await world.repositories.traces.get(trace, viewer: MemberCode("KEN")!)
         return (world, view.recordID.description, trace.description)
+    }
+
+    /// The first file of a request's conversation.
+    static func attachment(of trace: String, _ world: TestWorld) async throws -> String {
+        let view = try await TraceService(repositories: world.repositories).get(
+            TraceRequest.ID(trace)!,
+            by: Actor(try await world.repositories.users.authenticate(token: world.tokens["ken"]!, at: Date()), channel: .api)
+        )
+        return try #require(view.timeline?.flatMap(\.content.attachments).first?.id.description)
     }
 
     @Test func everyPageNeedsASessionAndAnswersEachRoleAsWrittenDown() async throws {
         let (world, record, trace) = try await Self.world()
         try await world.test { client in
+            let attachment = try await Self.attachment(of: trace, world)
             func path(_ route: String) -> String {
                 var path = String(route.split(separator: " ")[1])
                 path = path.replacingOccurrences(of: "{id}", with: route.contains("/traces/") ? trace : record)
+                path = path.replacingOccurrences(of: "{attachment}", with: attachment)
                 return path == "/traces/new" ? "/traces/new?record=\(record)" : path
             }
             for route in Self.pages.keys.sorted() {
@@ -125,7 +146,11 @@ import Testing
                 for (route, statuses) in Self.pages.sorted(by: { $0.key < $1.key }) {
                     let response = try await client.execute(uri: path(route), method: .get, headers: browser.headers())
                     #expect(response.status == statuses[index], "\(route) as \(role): \(response.status.code)")
-                    if response.status == .ok || response.status == .forbidden {
+                    if route.contains("/attachments/") && response.status == .ok {
+                        // A file is a download, never a page.
+                        #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+                        #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
+                    } else if response.status == .ok || response.status == .forbidden {
                         #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                         #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
                         #expect(response.text.contains("<main id=\"main\""), "\(route) as \(role) has no main landmark")
@@ -297,6 +322,11 @@ import Testing
             #expect(statistics.text.contains("<svg") && statistics.text.contains("role=\"img\""))
             let closed = try await client.execute(uri: "/traces/\(trace)", method: .get, headers: ken.headers())
             #expect(closed.text.contains("Kampala Arms Ltd") && closed.text.contains("closed"))
+            let link = try #require(closed.text.firstMatch(of: /href="(\/traces\/[^"]+\/attachments\/[^"]+)" download>receiver.txt/)?.1)
+            let file = try await client.execute(uri: String(link), method: .get, headers: uga.headers())
+            #expect(file.status == .ok && file.text == "hi" && file.headers[.contentDisposition] == "attachment; filename=\"receiver.txt\"")
+            let fra = try await Self.signIn(client, as: "fra")
+            #expect(try await client.execute(uri: String(link), method: .get, headers: fra.headers()).status == .notFound, "only the parties")
         }
     }
 

@@ -105,18 +105,7 @@ struct TraceController {
     @Sendable func attachment(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let text = context.parameters.get("attachment") ?? ""
         guard let fileID = TraceAttachment.ID(text) else { throw APIError.badParameter("attachment", "'\(text)' is not an attachment ID") }
-        let file = try await service.attachment(fileID, of: try Self.id(context), by: context.actor)
-        let safeName = file.name.filter { $0.isLetter || $0.isNumber || ".-_ ".contains($0) }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: file.contentType,
-                .contentDisposition: "attachment; filename=\"\(safeName.isEmpty ? "attachment" : safeName)\"",
-                .xContentTypeOptions: "nosniff",
-                .contentSecurityPolicy: "default-src 'none'; sandbox",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: file.content))
-        )
+        return try await service.attachment(fileID, of: try Self.id(context), by: context.actor).download
     }
 
     /// The request as a page an official can print and file.
@@ -230,5 +219,23 @@ struct TraceController {
         }
         var text: String?
         var attachments: [File]?
+    }
+}
+
+extension TraceAttachment {
+    /// The file as a download: never shown inline, never run (a sandboxed, empty content security policy), under a
+    /// name stripped to letters, digits and `.-_ `.
+    var download: Response {
+        let safeName = name.filter { $0.isLetter || $0.isNumber || ".-_ ".contains($0) }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType,
+                .contentDisposition: "attachment; filename=\"\(safeName.isEmpty ? "attachment" : safeName)\"",
+                .xContentTypeOptions: "nosniff",
+                .contentSecurityPolicy: "default-src 'none'; sandbox",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: content))
+        )
     }
 }

@@ -13,6 +13,7 @@ struct TracePages {
         pages.get("traces/new", use: newForm)
         pages.post("traces/new", use: create)
         pages.get("traces/:id", use: show)
+        pages.get("traces/:id/attachments/:attachment", use: attachment)
         pages.post("traces/:id/:step", use: step)
     }
 
@@ -171,6 +172,15 @@ struct TracePages {
         let steps = mayAct ? view.allowedSteps : []
         var object: [String: Any] = [
             "trace": TracePrintPage(view),
+            "files": (view.timeline ?? []).flatMap { event in
+                event.content.attachments.map { file -> [String: Any] in
+                    [
+                        "href": "/traces/\(id)/attachments/\(file.id)", "name": file.name, "type": file.contentType,
+                        "size": ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file), "when": event.at.minuteText,
+                        "from": event.member?.rawValue ?? "",
+                    ]
+                }
+            },
             "check": RecordPages.markingCheck(view.request.weapon.markingCheck),
             "id": id.description,
             "side": view.side == .requesting ? "You sent this request." : "This request was sent to your member.",
@@ -194,6 +204,13 @@ struct TracePages {
             object,
             status: errors.isEmpty ? .ok : .unprocessableContent
         )
+    }
+
+    /// A file of the request's conversation, for its two parties, as a download.
+    @Sendable func attachment(_ request: Request, context: WebContext) async throws -> Response {
+        let text = context.parameters.get("attachment") ?? ""
+        guard let fileID = TraceAttachment.ID(text) else { throw DomainError.notFound(entity: "attachment", id: text) }
+        return try await service.attachment(fileID, of: try Self.id(context), by: context.actor).download
     }
 
     /// One step on a request, from its form on the request's page; problems come back to that page.

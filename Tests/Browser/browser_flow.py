@@ -166,7 +166,12 @@ class Session:
         if button_text:
             buttons = [b for b in buttons if b.text.strip() == button_text]
         expect(buttons, f"no button {button_text or ''} in {form_selector}")
+        # Wait for the answer to replace this page before looking at it: right after the click the old document is
+        # going and the new one may not be there yet.
+        page = self.find("html")
         buttons[0].click()
+        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 60).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "main")))
         self.check_page()
 
 

@@ -97,18 +97,13 @@ extension ArmsTraceCommand {
         }
     }
 
+    /// The published schemes the options ask for, filtered as the API filters them (``ReferenceService``).
     static func schemes(kind: String?, country: String?) throws -> [MarkingScheme] {
-        let kind = try kind.map { text in
-            guard let kind = MarkingScheme.Kind(rawValue: text) else {
-                throw ValidationError("--kind must be one of: " + MarkingScheme.Kind.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return kind
+        do {
+            return try ReferenceService().schemes(kind: kind, member: country)
+        } catch DomainError.invalid(let problems) {
+            throw ValidationError(problems.map { "--\($0.field): \($0.message)" }.joined(separator: "; "))
         }
-        let member = try country.map { text in
-            guard let code = MemberCode(text.uppercased()) else { throw ValidationError("--country '\(text)' is not a member code") }
-            return code
-        }
-        return PublishedSchemes.all.filter { scheme in (kind.map { scheme.kind == $0 } ?? true) && (member.map { scheme.member == $0 } ?? true) }
     }
 
     static var schemeEncoder: JSONEncoder {

@@ -195,8 +195,8 @@ public struct WeaponReference: Sendable {
 }
 
 /// Make, model and calibre of a record as typed, and what the reference reads them as.
-public struct Identification: Sendable, Equatable, Codable {
-    public struct Name: Sendable, Equatable, Codable {
+public struct Identification: Sendable, Equatable, Encodable {
+    public struct Name: Sendable, Equatable, Encodable {
         /// As typed, kept whatever the reference says.
         public var typed: String
         /// The reference's name; `nil` when the reference does not know it (flagged, not refused).
@@ -229,15 +229,6 @@ public struct Identification: Sendable, Equatable, Codable {
         self.calibre = calibre
         self.makerCountry = makerCountry
         self.category = category
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        make = try container.decode(Name.self, forKey: .make)
-        model = try container.decodeIfPresent(Name.self, forKey: .model)
-        calibre = try container.decodeIfPresent(Name.self, forKey: .calibre)
-        makerCountry = try container.decodeIfPresent(String.self, forKey: .makerCountry)
-        category = try container.decodeIfPresent(WeaponCategory.self, forKey: .category)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -23,6 +23,13 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment[Self.environmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
     }
 
+    /// Whether there is a database to read: one named by the option or the environment, or the default file when it
+    /// exists. Commands that can do without one (reading marks) use the shipped reference data otherwise.
+    var isPresent: Bool {
+        database != nil || ProcessInfo.processInfo.environment[Self.environmentKey].map { !$0.isEmpty } == true
+            || FileManager.default.fileExists(atPath: Self.defaultPath)
+    }
+
     /// Opens the database and applies pending migrations (under an advisory lock on PostgreSQL, so servers and
     /// tools starting together migrate once).
     func open() async throws -> any Store {

@@ -38,6 +38,7 @@ public struct RepositoryConformance: Sendable {
         try await seizureCountsFollowClosedTraces()
         try await deadlinePoliciesDefaultAndChange()
         try await attachmentsRoundTripForPartiesOnly()
+        try await referenceContributionsRoundTrip()
     }
 
     // MARK: - Fixtures

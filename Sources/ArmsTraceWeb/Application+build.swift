@@ -90,9 +90,12 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let repositories = store.repositories
     let index = LoadingSerialIndex()
+    // The reference data in force: search keys, identification and marking checks read through it.
+    let catalog = ReferenceCatalog()
+    try await catalog.refresh(from: repositories.reference)
     let load = { @Sendable in
         let clock = ContinuousClock.now
-        let loaded = try await index.load(from: repositories.searches)
+        let loaded = try await catalog.bound { try await index.load(from: repositories.searches) }
         let statistics = loaded.statistics
         logger.info(
             "search index ready",
@@ -117,7 +120,13 @@ public func buildApplication(
         // Records that another process (a bulk import) adds to the database become searchable within the interval.
         jobs.append(
             PeriodicJob(name: "search index catch-up", interval: interval, logger: logger) {
-                try await index.catchUp(from: repositories.searches)
+                try await catalog.bound { try await index.catchUp(from: repositories.searches) }
+            }
+        )
+        // What members publish and edit through another server comes into force here within the same interval.
+        jobs.append(
+            PeriodicJob(name: "reference refresh", interval: interval, logger: logger) {
+                if try await catalog.refresh(from: repositories.reference) { logger.info("reference data changed") }
             }
         )
     }
@@ -143,6 +152,7 @@ public func buildApplication(
     let router = try await buildRouter(
         store: store,
         searchIndex: index,
+        catalog: catalog,
         credentials: Credentials(cost: configuration.passwordCost)
     )
     return Application(
@@ -158,9 +168,11 @@ public func buildApplication(
 package func buildRouter(
     store: any Store,
     searchIndex: LoadingSerialIndex,
+    catalog: ReferenceCatalog = ReferenceCatalog(),
     credentials: any CredentialCheck = Credentials()
 ) async throws -> Router<AppRequestContext> {
     let repositories = store.repositories
+    try await catalog.refresh(from: repositories.reference)
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw StartupError("the server's resources are missing from its bundle")
     }
@@ -181,7 +193,7 @@ package func buildRouter(
     let tokens = TokenService(repositories: repositories)
     let users = UserService(repositories: repositories)
     let audit = AuditService(repositories: repositories)
-    let reference = ReferenceService()
+    let reference = ReferenceService(repositories: repositories, catalog: catalog)
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -189,6 +201,7 @@ package func buildRouter(
         ServerTimingMiddleware()
         SecurityHeadersMiddleware()
         APIErrorMiddleware()
+        ReferenceMiddleware(catalog: catalog)
     }
     SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
     WebController(templates: templates, members: repositories.members, staticFiles: staticFiles).addRoutes(to: router)
@@ -205,6 +218,7 @@ package func buildRouter(
     TracePages(service: traces, renderer: renderer).addRoutes(to: pages)
     SettingsPages(members: members, users: users, tokens: tokens, traces: traces, audit: audit, renderer: renderer).addRoutes(to: pages)
     ReferencePage(service: reference, renderer: renderer).addRoutes(to: pages)
+    ReferenceEditPage(service: reference, renderer: renderer).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))

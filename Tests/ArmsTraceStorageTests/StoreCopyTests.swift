@@ -6,7 +6,7 @@ import Testing
 /// `armstrace copy`'s engine: a whole database moves between stores and back without losing or changing a row.
 @Suite struct StoreCopyTests {
     /// A database with something in every kind of table: demo records and traces, users with sign-ins and sessions,
-    /// searches with notices, settings, a signed audit head.
+    /// searches with notices, settings, a published marking scheme and reference entries, a signed audit head.
     static func busyStore() async throws -> any Store {
         let store = try await StoreKind.sqlite.make()
         let users = try await store.seedDemo(records: 300, traces: 12, seed: 5)
@@ -44,6 +44,12 @@ import Testing
             release: nil
         )
         try await repositories.searches.log(search, notices: [notice])
+        let reference = ReferenceService(repositories: repositories, catalog: ReferenceCatalog())
+        let admin = Actor(userID: officer.id, member: officer.member, role: .admin, channel: .web)
+        let kenya = try #require(PublishedSchemes.all.first { $0.member.rawValue == "KEN" && $0.kind == .import })
+        _ = try await reference.publish(SchemeDraft(kenya), by: admin)
+        _ = try await reference.save(.maker(.init("Kel-Tec", country: "USA", aliases: ["KelTec"])), by: admin)
+        _ = try await reference.save(.calibre(.init(".22 WMR", aliases: ["22 Magnum"])), by: admin)
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())
         return store
     }

@@ -108,6 +108,12 @@ import Testing
         "GET /api/v1/marking-schemes": [.own: [.ok, .ok, .ok, .ok]],
         "POST /api/v1/markings/parse": [.own: [.ok, .ok, .ok, .ok]],
         "GET /api/v1/reference/identify": [.own: [.ok, .ok, .ok, .ok]],
+        "GET /api/v1/reference": [.own: [.ok, .ok, .ok, .ok]],
+        // Publishing a scheme and editing the reference: admins only.
+        "POST /api/v1/marking-schemes": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/reference/makers": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/reference/models": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/reference/calibres": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
     ]
 
     /// Routes anyone may call without a token.
@@ -281,6 +287,24 @@ import Testing
                 body = ["searches_per_day": 10_000, "maximum_candidates": 200]
             case (.post, "/api/v1/markings/parse"):
                 body = ["mark": "KEN 19"]
+            case (.post, "/api/v1/marking-schemes"):
+                body = [
+                    "kind": "import", "effective_from": "2026-01-01", "description": "Country and year of import",
+                    "elements": [
+                        [
+                            "kind": "country", "meaning": "country of import", "alphabet": "letters", "min_length": 3, "max_length": 3,
+                            "values": ["KEN"], "optional": false,
+                        ],
+                        ["kind": "year", "meaning": "year of import", "alphabet": "digits", "min_length": 2, "max_length": 4, "optional": false],
+                    ],
+                    "examples": ["KEN 26"],
+                ]
+            case (.post, "/api/v1/reference/makers"):
+                body = ["name": "Matrix Arms", "country": "KEN", "aliases": ["MXA"]]
+            case (.post, "/api/v1/reference/models"):
+                body = ["maker": "Glock", "name": "Matrix 1", "category": "revolver_pistol", "calibres": ["9mm Luger"]]
+            case (.post, "/api/v1/reference/calibres"):
+                body = ["name": "9.99x99mm Matrix"]
             case (.get, "/api/v1/reference/identify"):
                 path += "?make=IZH&calibre=7%2C62%20x%2039"
             case (.put, "/api/v1/tracing/deadlines"):

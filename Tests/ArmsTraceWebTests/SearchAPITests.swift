@@ -231,3 +231,151 @@ import Testing
         }
     }
 }
+
+/// What members publish and edit in the shared reference data, through the API, in force at once.
+@Suite struct ReferenceEditAPITests {
+    static var importDraft: [String: Any] {
+        [
+            "kind": "import", "effective_from": "2026-01-01", "description": "KEN, the year in four digits, and the port of entry",
+            "elements": [
+                [
+                    "kind": "country", "meaning": "country of import", "alphabet": "letters", "min_length": 3, "max_length": 3, "values": ["KEN"],
+                    "optional": false,
+                ],
+                [
+                    "kind": "year", "meaning": "year of import", "alphabet": "digits", "min_length": 4, "max_length": 4, "earliest": 2026,
+                    "optional": false,
+                ],
+                [
+                    "kind": "unit", "meaning": "port of entry", "alphabet": "letters", "min_length": 3, "max_length": 3, "values": ["MBA", "NBO"],
+                    "optional": false,
+                ],
+            ],
+            "examples": ["KEN 2026 MBA", "KEN-2026-NBO"],
+        ]
+    }
+
+    @Test func aStatePublishesItsNextVersionAndMarksAreReadUnderIt() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let published = try await client.execute(
+                uri: "/api/v1/marking-schemes",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(Self.importDraft)
+            )
+            #expect(published.status == .created, "\(published.text)")
+            #expect(published.object["version"] as? Int == 2 && published.object["member"] as? String == "KEN", "after the shipped version 1")
+            let listed = try await client.execute(uri: "/api/v1/marking-schemes?country=KEN&kind=import", method: .get, headers: world.headers("uga"))
+            #expect((listed.object["schemes"] as? [[String: Any]])?.compactMap { $0["version"] as? Int } == [1, 2], "the old version stays")
+            let parsed = try await client.execute(
+                uri: "/api/v1/markings/parse",
+                method: .post,
+                headers: world.headers("uga"),
+                body: json(["mark": "KEN 2026 MBA"])
+            )
+            let fit = try #require((parsed.object["fits"] as? [[String: Any]])?.first, "\(parsed.text)")
+            #expect(fit["version"] as? Int == 2 && (fit["summary"] as? String)?.contains("port of entry MBA") == true, "\(fit)")
+
+            // Refused, each with its field: an example that does not fit, another member's scheme, an officer.
+            var bad = Self.importDraft
+            bad["examples"] = ["KEN 2026 XXX"]
+            let unfit = try await client.execute(uri: "/api/v1/marking-schemes", method: .post, headers: world.headers("kenAdmin"), body: json(bad))
+            #expect(unfit.status == .unprocessableContent && unfit.errorFields == ["examples[0]"], "\(unfit.text)")
+            var foreign = Self.importDraft
+            foreign["member"] = "UGA"
+            let other = try await client.execute(
+                uri: "/api/v1/marking-schemes",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(foreign)
+            )
+            #expect(other.status == .unprocessableContent && other.errorFields == ["member"])
+            let officer = try await client.execute(
+                uri: "/api/v1/marking-schemes",
+                method: .post,
+                headers: world.headers("ken"),
+                body: json(Self.importDraft)
+            )
+            #expect(officer.status == .forbidden)
+            let missing = try await client.execute(
+                uri: "/api/v1/marking-schemes",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(["kind": "import", "effective_from": "2026-01-01", "description": "x", "examples": ["KEN 26"]])
+            )
+            #expect(missing.status == .badRequest && missing.text.contains("elements"), "\(missing.text)")
+            let versions = try await client.execute(
+                uri: "/api/v1/marking-schemes?country=KEN&kind=import",
+                method: .get,
+                headers: world.headers("uga")
+            )
+            #expect((versions.object["schemes"] as? [Any])?.count == 2, "nothing refused was published")
+
+            let audit = try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers("kenAuditor")).object
+            let actions = (audit["entries"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+            #expect(actions.filter { $0 == "scheme_publish" }.count == 1)
+        }
+    }
+
+    @Test func anAdminAddsToTheReferenceAndRecordsAndSearchesReadThroughIt() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            func post(_ path: String, _ body: [String: Any], as token: String = "kenAdmin") async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/reference/\(path)", method: .post, headers: world.headers(token), body: json(body))
+            }
+            let maker = try await post("makers", ["name": " Kel-Tec ", "country": "usa", "aliases": ["KelTec CNC", "Kel-Tec CNC Industries"]])
+            #expect(maker.status == .ok, "\(maker.text)")
+            let entry = try #require(maker.object["entry"] as? [String: Any])
+            #expect(entry["name"] as? String == "Kel-Tec" && entry["country"] as? String == "USA", "tidied")
+            let calibre = try await post("calibres", ["name": ".22 WMR", "aliases": ["22 Magnum", ".22 Winchester Magnum Rimfire"]])
+            #expect(calibre.status == .ok, "\(calibre.text)")
+            let model = try await post(
+                "models",
+                ["maker": "keltec cnc", "name": "PMR-30", "category": "revolver_pistol", "calibres": ["22 magnum"], "serial_formats": ["AAA99"]]
+            )
+            #expect(model.status == .ok, "\(model.text)")
+            let saved = try #require(model.object["entry"] as? [String: Any])
+            #expect(saved["maker"] as? String == "Kel-Tec" && saved["calibres"] as? [String] == [".22 WMR"], "canonical names stored")
+            // An entry of the reference as shipped is edited under its own name: Ruger gains an alias.
+            let ruger = try await post("makers", ["name": "Sturm, Ruger & Co.", "country": "USA", "aliases": ["Ruger", "Ruger Firearms"]])
+            #expect(ruger.status == .ok, "\(ruger.text)")
+
+            // Refused with the field at fault, nothing changed: a name of another maker, an unknown calibre.
+            let taken = try await post("makers", ["name": "Acme", "aliases": ["Izhmash"]])
+            #expect(taken.status == .unprocessableContent && taken.errorFields == ["aliases"], "\(taken.text)")
+            #expect(taken.text.contains("Kalashnikov Concern"))
+            let unknownCalibre = try await post(
+                "models",
+                ["maker": "Kel-Tec", "name": "Sub-2000", "category": "rifle_carbine", "calibres": ["5.56 NATO?x"]]
+            )
+            #expect(unknownCalibre.status == .unprocessableContent && unknownCalibre.errorFields == ["calibres[0]"])
+            #expect(try await post("makers", ["name": "Kel-Tec"], as: "ken").status == .forbidden)
+
+            // A record typed with the new names is read through them and found by another of them.
+            var input = fullInput
+            input["make"] = "Kel-Tec CNC Industries"
+            input["model"] = "PMR 30"
+            input["calibre"] = "22 Magnum"
+            input["serial_number"] = "WXA51"
+            let id = try await SearchAPITests.create(client, world, "ken", input)
+            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: world.headers("ken")).object
+            let identification = try #require(record["identification"] as? [String: Any])
+            #expect((identification["make"] as? [String: Any])?["canonical"] as? String == "Kel-Tec")
+            #expect((identification["model"] as? [String: Any])?["canonical"] as? String == "PMR-30")
+            #expect((identification["calibre"] as? [String: Any])?["canonical"] as? String == ".22 WMR")
+            #expect(identification["maker_country"] as? String == "USA" && identification["unknown"] as? [String] == [])
+            let found = try await SearchAPITests.search(client, world, "uga", ["serial": "WXA51", "make": "KelTec CNC", "calibre": ".22 WMR"])
+            let candidate = try #require((found.object["candidates"] as? [[String: Any]])?.first)
+            #expect(candidate["agreements"] as? [String] == ["make", "calibre"], "\(candidate)")
+
+            let reference = try await client.execute(uri: "/api/v1/reference", method: .get, headers: world.headers("kenAnalyst")).object
+            #expect((reference["changes"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["maker", "calibre", "model", "maker"])
+            let makers = reference["makers"] as? [[String: Any]] ?? []
+            #expect(makers.contains { $0["name"] as? String == "Kel-Tec" })
+            #expect(makers.first { $0["name"] as? String == "Sturm, Ruger & Co." }?["aliases"] as? [String] == ["Ruger", "Ruger Firearms"])
+            let audit = try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers("kenAuditor")).object
+            #expect((audit["entries"] as? [[String: Any]])?.filter { $0["action"] as? String == "reference_edit" }.count == 4)
+        }
+    }
+}

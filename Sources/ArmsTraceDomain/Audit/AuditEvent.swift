@@ -22,6 +22,8 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case traceDeadlinePassed = "trace_deadline_passed"
         case deadlinePolicySet = "deadline_policy_set"
         case memberSettingsSet = "member_settings_set"
+        case schemePublish = "scheme_publish"
+        case referenceEdit = "reference_edit"
         case auditRead = "audit_read"
         case signIn = "sign_in"
         case signInFailed = "sign_in_failed"

@@ -32,8 +32,8 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
         importCountry: String?,
         importYear: Int?,
         markings: [Marking],
-        schemes: [MarkingScheme] = PublishedSchemes.all,
-        reference: WeaponReference = .standard
+        schemes: [MarkingScheme] = ReferenceSnapshot.current.schemes,
+        reference: WeaponReference = ReferenceSnapshot.current.reference
     ) {
         var missing: [String] = []
         var flags: [String] = []

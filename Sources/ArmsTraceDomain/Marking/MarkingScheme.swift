@@ -118,7 +118,10 @@ public struct MarkingScheme: Sendable, Equatable, Codable {
     /// - Throws: `DomainError.invalid` naming each problem.
     public func validate() throws {
         var problems: [FieldError] = []
+        if description.isEmpty { problems.append(FieldError(field: "description", message: "say what the mark is and where it is applied")) }
         if elements.isEmpty { problems.append(FieldError(field: "elements", message: "a scheme needs at least one element")) }
+        if elements.count > 20 { problems.append(FieldError(field: "elements", message: "a scheme has at most 20 elements")) }
+        if examples.count > 20 { problems.append(FieldError(field: "examples", message: "give at most 20 examples")) }
         for (index, element) in elements.enumerated() {
             if element.minLength < 1 || element.maxLength < element.minLength || element.maxLength > 40 {
                 problems.append(FieldError(field: "elements[\(index)]", message: "lengths must be from 1 to 40, the least first"))
@@ -132,5 +135,44 @@ public struct MarkingScheme: Sendable, Equatable, Codable {
             problems.append(FieldError(field: "examples[\(index)]", message: "'\(example)' does not fit the scheme's elements"))
         }
         if !problems.isEmpty { throw DomainError.invalid(problems) }
+    }
+}
+
+/// A scheme as a member sends it to be published: the member and version are given by ArmsTrace (the member's next
+/// version of the kind). A `member` in the input, as the exchange format carries, must be the publisher's own.
+public struct SchemeDraft: Sendable, Equatable, Decodable {
+    public var member: MemberCode?
+    public var kind: MarkingScheme.Kind
+    public var effectiveFrom: CalendarDate
+    public var description: String
+    public var elements: [MarkingScheme.Element]
+    public var examples: [String]
+
+    public init(
+        member: MemberCode? = nil,
+        kind: MarkingScheme.Kind,
+        effectiveFrom: CalendarDate,
+        description: String,
+        elements: [MarkingScheme.Element],
+        examples: [String]
+    ) {
+        self.member = member
+        self.kind = kind
+        self.effectiveFrom = effectiveFrom
+        self.description = description
+        self.elements = elements
+        self.examples = examples
+    }
+
+    /// The draft of a new version of `scheme`.
+    public init(_ scheme: MarkingScheme) {
+        self.init(
+            member: scheme.member,
+            kind: scheme.kind,
+            effectiveFrom: scheme.effectiveFrom,
+            description: scheme.description,
+            elements: scheme.elements,
+            examples: scheme.examples
+        )
     }
 }

@@ -20,7 +20,7 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
         public func may(_ permission: Permission) -> Bool {
             switch self {
             case .admin: permission != .readAudit
-            case .officer: permission != .readAudit && permission != .manageMember
+            case .officer: ![.readAudit, .manageMember, .editReference].contains(permission)
             case .analyst: [.readRecords, .search, .readTraces, .readStatistics].contains(permission)
             case .auditor: permission == .readAudit
             }
@@ -56,6 +56,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readStatistics = "read statistics"
     /// Set the member's deadlines, quotas and users.
     case manageMember = "manage the member's settings"
+    /// Publish the member's marking schemes and edit the shared make, model and calibre reference.
+    case editReference = "publish marking schemes and edit the reference"
     case readAudit = "read the audit trail"
 }
 

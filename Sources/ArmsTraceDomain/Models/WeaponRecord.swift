@@ -202,9 +202,9 @@ public enum Sharing: Sendable, Equatable, Codable {
 }
 
 extension WeaponRecord.Details {
-    /// How the reference reads the make, model and calibre as typed (``WeaponReference/standard``).
+    /// How the reference reads the make, model and calibre as typed in force (``ReferenceSnapshot/current``).
     public var identification: Identification {
-        WeaponReference.standard.identify(make: make, model: model, calibre: calibre)
+        ReferenceSnapshot.current.reference.identify(make: make, model: model, calibre: calibre)
     }
 }
 

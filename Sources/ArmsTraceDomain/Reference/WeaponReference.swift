@@ -7,7 +7,7 @@ import Foundation
 ///
 /// ``standard`` is the reference set the team wrote from public knowledge (``ReferenceData``).
 public struct WeaponReference: Sendable {
-    public struct Maker: Sendable, Equatable {
+    public struct Maker: Sendable, Equatable, Codable {
         /// The canonical name.
         public var name: String
         /// ISO 3166-1 alpha-3 of the maker's country; empty when there is none (craft production).
@@ -36,9 +36,24 @@ public struct WeaponReference: Sendable {
 
         /// Every name the maker is known by.
         public var allNames: [String] { [name] + aliases + formerNames + trademarks + codes }
+
+        private enum CodingKeys: String, CodingKey { case name, country, aliases, formerNames, trademarks, codes }
+
+        /// Reads a maker as members write one: only the name required.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                try container.decode(String.self, forKey: .name),
+                country: try container.decodeIfPresent(String.self, forKey: .country) ?? "",
+                aliases: try container.decodeIfPresent([String].self, forKey: .aliases) ?? [],
+                formerNames: try container.decodeIfPresent([String].self, forKey: .formerNames) ?? [],
+                trademarks: try container.decodeIfPresent([String].self, forKey: .trademarks) ?? [],
+                codes: try container.decodeIfPresent([String].self, forKey: .codes) ?? []
+            )
+        }
     }
 
-    public struct Model: Sendable, Equatable {
+    public struct Model: Sendable, Equatable, Codable {
         /// The maker's canonical name.
         public var maker: String
         public var name: String
@@ -64,15 +79,41 @@ public struct WeaponReference: Sendable {
             self.calibres = calibres
             self.serialFormats = serialFormats
         }
+
+        private enum CodingKeys: String, CodingKey { case maker, name, aliases, category, calibres, serialFormats }
+
+        /// Reads a model as members write one: maker, name and category required.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                try container.decode(String.self, forKey: .maker),
+                try container.decode(String.self, forKey: .name),
+                aliases: try container.decodeIfPresent([String].self, forKey: .aliases) ?? [],
+                category: try container.decode(WeaponCategory.self, forKey: .category),
+                calibres: try container.decodeIfPresent([String].self, forKey: .calibres) ?? [],
+                serialFormats: try container.decodeIfPresent([String].self, forKey: .serialFormats) ?? []
+            )
+        }
     }
 
-    public struct Calibre: Sendable, Equatable {
+    public struct Calibre: Sendable, Equatable, Codable {
         public var name: String
         public var aliases: [String]
 
         public init(_ name: String, aliases: [String] = []) {
             self.name = name
             self.aliases = aliases
+        }
+
+        private enum CodingKeys: String, CodingKey { case name, aliases }
+
+        /// Reads a calibre as members write one: only the name required.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                try container.decode(String.self, forKey: .name),
+                aliases: try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+            )
         }
     }
 

@@ -7,6 +7,7 @@ public struct Repositories: Sendable {
     public var traces: any TraceRepository
     public var audit: any AuditRepository
     public var signIn: any SignInRepository
+    public var reference: any ReferenceRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -18,6 +19,7 @@ public struct Repositories: Sendable {
         traces: any TraceRepository,
         audit: any AuditRepository,
         signIn: any SignInRepository,
+        reference: any ReferenceRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -27,6 +29,7 @@ public struct Repositories: Sendable {
         self.traces = traces
         self.audit = audit
         self.signIn = signIn
+        self.reference = reference
         self.checkHealth = checkHealth
     }
 }

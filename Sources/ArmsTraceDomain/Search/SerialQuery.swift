@@ -97,7 +97,12 @@ public enum SearchAttributes {
 
     /// The comparison key, or `nil` for a value with no letters or digits. Keys of different kinds never agree.
     /// - Parameter make: for a model, the make it is of, which tells apart models that share a name.
-    public static func key(_ value: String, _ kind: Kind, make: String? = nil, reference: WeaponReference = .standard) -> String? {
+    public static func key(
+        _ value: String,
+        _ kind: Kind,
+        make: String? = nil,
+        reference: WeaponReference = ReferenceSnapshot.current.reference
+    ) -> String? {
         let canonical: String? =
             switch kind {
             case .make: reference.maker(value)?.name

@@ -119,8 +119,9 @@ public struct TraceAddressee: Sendable, Equatable, Encodable {
             if !(reasons[code]?.contains(reason) ?? false) { reasons[code, default: []].append(reason) }
         }
         let details = record.details
+        let inForce = ReferenceSnapshot.current
         add(details.countryOfManufacture, "country of manufacture")
-        if let maker = WeaponReference.standard.maker(details.make) {
+        if let maker = inForce.reference.maker(details.make) {
             add(maker.country, "country of the maker \(maker.name), from the reference")
         }
         for marking in details.markings where marking.kind == .manufacture {
@@ -129,7 +130,7 @@ public struct TraceAddressee: Sendable, Equatable, Encodable {
         add(details.importCountry, "country of last legal import")
         for marking in details.markings where marking.kind == .import {
             // A mark that fits a published import scheme names its country, whatever letters it uses ("UG 08").
-            for reading in MarkingParser.fits(marking.text, schemes: PublishedSchemes.all.filter { $0.kind == .import }) {
+            for reading in MarkingParser.fits(marking.text, schemes: inForce.schemes.filter { $0.kind == .import }) {
                 add(reading.member.rawValue, "import mark \(marking.text): \(reading.summary)")
             }
             for code in countryCodes(in: marking.text) { add(code, "import mark \(marking.text)") }

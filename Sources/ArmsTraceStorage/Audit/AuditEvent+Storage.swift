@@ -121,6 +121,16 @@ extension AuditEvent {
         )
     }
 
+    /// A marking scheme published by a member.
+    static func schemePublished(_ scheme: MarkingScheme, by actor: Actor) -> AuditEvent {
+        AuditEvent(.schemePublish, by: actor, subject: "scheme:\(scheme.member)/\(scheme.kind.rawValue)/\(scheme.version)", detail: scheme.title)
+    }
+
+    /// A reference entry added or replaced.
+    static func referenceEdited(_ entry: ReferenceEntry, by actor: Actor) -> AuditEvent {
+        AuditEvent(.referenceEdit, by: actor, subject: "reference:\(entry.kind.rawValue)/\(entry.key ?? "")", detail: entry.name)
+    }
+
     /// A bulk import's outcome.
     static func imported(_ report: ImportReport, by actor: Actor) -> AuditEvent {
         AuditEvent(.recordImport, by: actor, detail: "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged")

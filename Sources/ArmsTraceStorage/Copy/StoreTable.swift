@@ -178,6 +178,22 @@ public struct StoreTable: Sendable {
             key: ["id"],
             [("id", .integer), ("login", .text), ("address", .text), ("at", .timestamp), ("succeeded", .boolean)]
         ),
+        StoreTable(
+            "marking_scheme",
+            key: ["member_code", "kind", "version"],
+            [
+                ("member_code", .text), ("kind", .text), ("version", .integer), ("effective_from", .date), ("definition", .json),
+                ("published_at", .timestamp), ("published_by", .uuid),
+            ]
+        ),
+        StoreTable(
+            "reference_entry",
+            key: ["kind", "key"],
+            [
+                ("kind", .text), ("key", .text), ("definition", .json), ("member_code", .text), ("changed_at", .timestamp),
+                ("changed_by", .uuid),
+            ]
+        ),
     ]
 }
 

@@ -105,6 +105,7 @@ public final class PostgresDatabase: Sendable {
             traces: PostgresTraceRepository(database: self),
             audit: PostgresAuditRepository(database: self),
             signIn: PostgresSignInRepository(database: self),
+            reference: PostgresReferenceRepository(database: self),
             checkHealth: { [self] in _ = try await read { connection in try await connection.rows("SELECT 1", logger) } }
         )
     }

@@ -16,7 +16,36 @@ enum PostgresMigrations {
             "2026-11-29-02-record-tally",
             "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, created_at, status, category, event_date);"
         ),
+        // Members' marking schemes and reference entries (as SQLite's migration 11).
+        ("2026-11-29-03-reference-data", referenceData),
     ]
+
+    static let referenceData = """
+        CREATE TABLE marking_scheme (
+            member_code text NOT NULL REFERENCES member(code),
+            kind text NOT NULL CHECK (kind IN ('manufacture', 'import', 'state', 'civilian_transfer')),
+            version integer NOT NULL CHECK (version >= 1),
+            effective_from date NOT NULL,
+            definition json NOT NULL,
+            published_at timestamptz NOT NULL,
+            published_by uuid REFERENCES app_user(id),
+            PRIMARY KEY (member_code, kind, version)
+        );
+        CREATE TRIGGER marking_scheme_append_only BEFORE UPDATE OR DELETE ON marking_scheme
+            FOR EACH ROW EXECUTE FUNCTION armstrace_append_only();
+        CREATE TRIGGER marking_scheme_no_truncate BEFORE TRUNCATE ON marking_scheme
+            FOR EACH STATEMENT EXECUTE FUNCTION armstrace_append_only();
+
+        CREATE TABLE reference_entry (
+            kind text NOT NULL CHECK (kind IN ('maker', 'model', 'calibre')),
+            key text NOT NULL,
+            definition json NOT NULL,
+            member_code text NOT NULL REFERENCES member(code),
+            changed_at timestamptz NOT NULL,
+            changed_by uuid REFERENCES app_user(id),
+            PRIMARY KEY (kind, key)
+        );
+        """
 
     /// Applies every migration not yet applied, each in its own transaction, holding a session advisory lock so
     /// that servers starting together migrate once.

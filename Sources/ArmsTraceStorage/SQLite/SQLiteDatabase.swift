@@ -91,6 +91,7 @@ public struct SQLiteDatabase: Sendable {
             traces: TraceSQLiteRepository(writer: writer, admission: admission),
             audit: AuditSQLiteRepository(writer: writer, admission: admission),
             signIn: SignInSQLiteRepository(writer: writer, admission: admission),
+            reference: ReferenceSQLiteRepository(writer: writer, admission: admission),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

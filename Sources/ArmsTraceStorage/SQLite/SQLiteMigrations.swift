@@ -388,6 +388,39 @@ enum SQLiteMigrations {
             // time comes second so that new records, an import's among them, go at the end of their member's range.
             try db.execute(sql: "CREATE INDEX weapon_record_tally ON weapon_record(owner_code, created_at, status, category, event_date)")
         }
+        migrator.registerMigration("2026-11-29-11-reference-data") { db in
+            try db.execute(
+                sql: """
+                    -- Marking schemes members publish (PoA III 12), one row per version, never changed once written.
+                    CREATE TABLE marking_scheme (
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        kind TEXT NOT NULL CHECK (kind IN ('manufacture', 'import', 'state', 'civilian_transfer')),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        effective_from TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        published_at TEXT NOT NULL,
+                        published_by TEXT REFERENCES app_user(id),
+                        PRIMARY KEY (member_code, kind, version)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER marking_scheme_append_only BEFORE UPDATE ON marking_scheme
+                        BEGIN SELECT RAISE(ABORT, 'marking_scheme is append-only'); END;
+                    CREATE TRIGGER marking_scheme_no_delete BEFORE DELETE ON marking_scheme
+                        BEGIN SELECT RAISE(ABORT, 'marking_scheme is append-only'); END;
+
+                    -- Makers, models and calibres members add to the shared reference or edit in it, keyed by kind
+                    -- and name key; each change is in the audit trail.
+                    CREATE TABLE reference_entry (
+                        kind TEXT NOT NULL CHECK (kind IN ('maker', 'model', 'calibre')),
+                        key TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        changed_at TEXT NOT NULL,
+                        changed_by TEXT REFERENCES app_user(id),
+                        PRIMARY KEY (kind, key)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

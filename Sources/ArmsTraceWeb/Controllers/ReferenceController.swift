@@ -1,15 +1,64 @@
 import ArmsTraceDomain
 import Hummingbird
 
-/// `/api/v1/marking-schemes`, `/api/v1/markings/parse`, `/api/v1/reference/identify`: the shared reference data,
-/// for any signed-in role.
+/// `/api/v1/marking-schemes`, `/api/v1/markings/parse`, `/api/v1/reference…`: the shared reference data, read by
+/// any signed-in role; schemes published and the reference edited by admins (``Permission/editReference``).
 struct ReferenceController {
     let service: ReferenceService
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("marking-schemes", use: schemes)
+        api.post("marking-schemes", use: publish)
         api.post("markings/parse", use: parse)
+        api.get("reference", use: reference)
         api.get("reference/identify", use: identify)
+        api.post("reference/makers") { request, context in
+            try await save(request, context) { .maker(try await request.decodeJSON(as: WeaponReference.Maker.self, context: context)) }
+        }
+        api.post("reference/models") { request, context in
+            try await save(request, context) { .model(try await request.decodeJSON(as: WeaponReference.Model.self, context: context)) }
+        }
+        api.post("reference/calibres") { request, context in
+            try await save(request, context) { .calibre(try await request.decodeJSON(as: WeaponReference.Calibre.self, context: context)) }
+        }
+    }
+
+    @Sendable func publish(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let draft = try await request.decodeJSON(as: SchemeDraft.self, context: context)
+        let scheme = try await service.publish(draft, by: context.actor)
+        var response = try context.responseEncoder.encode(JSONBody(scheme), from: request, context: context)
+        response.status = .created
+        response.headers[.location] = "/api/v1/marking-schemes?country=\(scheme.member)&kind=\(scheme.kind.rawValue)"
+        return response
+    }
+
+    /// The reference in force, and the entries members wrote into it.
+    struct Reference: ResponseEncodable {
+        var makers: [WeaponReference.Maker]
+        var models: [WeaponReference.Model]
+        var calibres: [WeaponReference.Calibre]
+        var changes: [ReferenceEntry]
+    }
+
+    @Sendable func reference(_ request: Request, context: AuthenticatedContext) async throws -> Reference {
+        let snapshot = service.catalog.snapshot
+        return Reference(
+            makers: snapshot.reference.makers,
+            models: snapshot.reference.models,
+            calibres: snapshot.reference.calibres,
+            changes: snapshot.contributions.entries
+        )
+    }
+
+    func save(
+        _ request: Request,
+        _ context: AuthenticatedContext,
+        item: () async throws -> ReferenceEntry.Item
+    ) async throws -> Response {
+        // The role is checked before the body is read, so a forbidden caller learns nothing of the input's rules.
+        try context.actor.require(.editReference)
+        let entry = try await service.save(try await item(), by: context.actor)
+        return try context.responseEncoder.encode(JSONBody(entry), from: request, context: context)
     }
 
     struct Schemes: ResponseEncodable {

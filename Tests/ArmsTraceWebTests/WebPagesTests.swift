@@ -33,13 +33,15 @@ import Testing
         "GET /audit": [.forbidden, .forbidden, .forbidden, .ok],
         "GET /account": [.ok, .ok, .ok, .ok],
         "GET /reference": [.ok, .ok, .ok, .ok],
+        "GET /reference/edit": [.ok, .forbidden, .forbidden, .forbidden],
     ]
 
     /// The forms the pages post; each needs a session and its CSRF token, then the role's permission.
     static let forms: Set<String> = [
         "POST /records/new", "POST /records/{id}/edit", "POST /upload", "POST /search", "POST /traces/new", "POST /traces/{id}/{step}",
         "POST /account/tokens", "POST /account/tokens/{id}/revoke", "POST /settings/users", "POST /settings/users/{id}/revoke-tokens",
-        "POST /settings/deadlines", "POST /settings/quotas",
+        "POST /settings/deadlines", "POST /settings/quotas", "POST /reference/makers", "POST /reference/models", "POST /reference/calibres",
+        "POST /reference/schemes",
     ]
 
     static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
@@ -340,6 +342,82 @@ import Testing
             #expect(weapon.text.contains("<td>IZH</td><td>Kalashnikov Concern</td>") && weapon.text.contains("<td>7,62 x 39</td><td>7.62x39mm</td>"))
             let page = try await client.execute(uri: "/records/\(record)", method: .get, headers: analyst.headers())
             #expect(page.text.contains("Marking check (ITI paras 8–10)") && page.text.contains("The marks the ITI asks for are recorded."))
+        }
+    }
+
+    @Test func anAdminEditsTheReferenceAndPublishesASchemeThroughThePages() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let admin = try await Self.signIn(client, as: "kenAdmin")
+            let edit = try await client.execute(uri: "/reference/edit?maker=Heckler%20%26%20Koch", method: .get, headers: admin.headers())
+            #expect(edit.status == .ok && edit.text.contains("value=\"Heckler &amp; Koch\""), "the maker's form filled in to edit it")
+
+            // Refused: each problem next to its box, what was typed kept, nothing stored.
+            let taken = try await client.execute(
+                uri: "/reference/makers",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf), ("name", "Kel-Tec"), ("country", "XXX"), ("aliases", "KelTec\nIzhmash")])
+            )
+            #expect(taken.status == .unprocessableContent)
+            #expect(
+                taken.text.contains("id=\"country-error\"") && taken.text.contains("id=\"aliases-error\"") && taken.text.contains("href=\"#aliases\"")
+            )
+            #expect(taken.text.contains("already names the maker Kalashnikov Concern") && taken.text.contains("KelTec\nIzhmash"))
+            #expect(try await world.repositories.reference.contributions().entries.isEmpty)
+
+            let saved = try await client.execute(
+                uri: "/reference/makers",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf), ("name", "Kel-Tec"), ("country", "USA"), ("aliases", "KelTec\nKel-Tec CNC Industries")])
+            )
+            #expect(saved.status == .ok && saved.text.contains("Saved the maker Kel-Tec"))
+            let model = try await client.execute(
+                uri: "/reference/models",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([
+                    ("csrf", admin.csrf), ("model_maker", "keltec"), ("model_name", "Sub-2000"), ("category", "rifle_carbine"),
+                    ("model_calibres", "6.5mm Grendel"),
+                ])
+            )
+            #expect(model.status == .unprocessableContent && model.text.contains("id=\"model_calibres-error\""), "no such calibre")
+            #expect(model.text.contains("value=\"Sub-2000\"") && model.text.contains("<option value=\"rifle_carbine\" selected>"))
+
+            // A scheme started from the published version 1 of KEN's import mark, published as version 2.
+            let start = try await client.execute(uri: "/reference/edit?scheme=KEN/import/1", method: .get, headers: admin.headers())
+            let json = try #require(start.text.firstMatch(of: /<textarea id="scheme"[^>]*>([^<]+)<\/textarea>/)?.1)
+            let draft = String(json).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
+            let published = try await client.execute(
+                uri: "/reference/schemes",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf), ("scheme", draft)])
+            )
+            #expect(
+                published.status == .ok && published.text.contains("Published the import mark of KEN, version 2"),
+                "\(published.text.prefix(2000))"
+            )
+            let broken = try await client.execute(
+                uri: "/reference/schemes",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf), ("scheme", "{\"kind\": \"import\"}")])
+            )
+            #expect(broken.status == .unprocessableContent && broken.text.contains("id=\"scheme-error\""))
+
+            let reference = try await client.execute(uri: "/reference", method: .get, headers: admin.headers())
+            #expect(reference.text.contains("import mark of KEN, version 2 (from") && reference.text.contains("Kel-Tec"))
+            let officer = try await Self.signIn(client, as: "ken")
+            let refused = try await client.execute(
+                uri: "/reference/makers",
+                method: .post,
+                headers: officer.headers(Self.formType),
+                body: Self.form([("csrf", officer.csrf), ("name", "Officer Arms")])
+            )
+            #expect(refused.status == .forbidden)
         }
     }
 

@@ -26,7 +26,7 @@ struct WebController {
     static let templateNames = [
         "layout", "home", "login", "error", "account", "dashboard", "records", "record", "record-form", "upload", "search",
         "traces", "trace", "trace-new", "trace-sections", "trace-print", "trace-statistics", "notifications", "statistics",
-        "settings", "audit", "reference",
+        "settings", "audit", "reference", "reference-edit",
     ]
 
     func addRoutes(to router: Router<AppRequestContext>) {

@@ -1,4 +1,5 @@
 import ArmsTraceDomain
+import Foundation
 import Hummingbird
 
 /// The reference page, for every signed-in role: read a mark against the national marking schemes, look up a
@@ -17,11 +18,15 @@ struct ReferencePage {
         let make = query.get("make").nonEmpty
         let model = query.get("model").nonEmpty
         let calibre = query.get("calibre").nonEmpty
+        let mayEdit = context.actor.role.may(.editReference)
         var object: [String: Any] = [
+            "mayEdit": mayEdit,
             "mark": mark ?? "", "make": make ?? "", "model": model ?? "", "calibre": calibre ?? "",
             "schemes": service.schemes.map { scheme -> [String: Any] in
                 [
                     "title": scheme.title, "description": scheme.description, "examples": scheme.examples.joined(separator: " · "),
+                    "newVersion": mayEdit && scheme.member == context.actor.member
+                        ? "\(scheme.member)/\(scheme.kind.rawValue)/\(scheme.version)" : false,
                     "elements": scheme.elements.map { element -> [String: Any] in
                         let length = element.minLength == element.maxLength ? "\(element.minLength)" : "\(element.minLength)–\(element.maxLength)"
                         return [
@@ -34,8 +39,15 @@ struct ReferencePage {
             "makers": service.reference.makers.map { maker -> [String: Any] in
                 [
                     "name": maker.name, "country": maker.country.isEmpty ? "—" : maker.country,
+                    "query": maker.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "",
                     "aliases": (maker.aliases + maker.formerNames + maker.trademarks + maker.codes).joined(separator: ", "),
                     "models": service.reference.models.filter { $0.maker == maker.name }.map(\.name).joined(separator: ", "),
+                ]
+            },
+            "calibres": service.reference.calibres.map { calibre -> [String: Any] in
+                [
+                    "name": calibre.name, "aliases": calibre.aliases.joined(separator: ", "),
+                    "query": calibre.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "",
                 ]
             },
             "counts":

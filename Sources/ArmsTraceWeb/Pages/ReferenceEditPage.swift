@@ -131,7 +131,9 @@ struct ReferenceEditPage {
             },
             "member": context.actor.member.rawValue,
             "isState": Countries.contains(context.actor.member.rawValue),
-            "ownSchemes": snapshot.schemes.filter { $0.member == context.actor.member }.map { scheme in
+            "ownSchemes": snapshot.schemes.filter { $0.member == context.actor.member }.sorted {
+                ($0.kind.rawValue, $0.version) < ($1.kind.rawValue, $1.version)
+            }.map { scheme in
                 ["title": scheme.title, "key": "\(scheme.member)/\(scheme.kind.rawValue)/\(scheme.version)"]
             },
             "changes": snapshot.contributions.entries.reversed().map { entry in
@@ -177,7 +179,7 @@ struct ReferenceEditPage {
 
     /// Names typed one to a line or separated by semicolons (commas belong to names: "Sturm, Ruger & Co.").
     static func names(_ text: String?) -> [String] {
-        (text ?? "").split(whereSeparator: { $0 == "\n" || $0 == ";" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (text ?? "").split(whereSeparator: { $0.isNewline || $0 == ";" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     static func list(_ names: [String]) -> String { names.joined(separator: "\n") }

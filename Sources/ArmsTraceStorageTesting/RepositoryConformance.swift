@@ -39,6 +39,8 @@ public struct RepositoryConformance: Sendable {
         try await deadlinePoliciesDefaultAndChange()
         try await attachmentsRoundTripForPartiesOnly()
         try await referenceContributionsRoundTrip()
+        try await stockMovesFollowTheRules()
+        try await stockChecksReconcileAndLossesAreShared()
     }
 
     // MARK: - Fixtures

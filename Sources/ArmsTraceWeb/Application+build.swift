@@ -194,6 +194,7 @@ package func buildRouter(
     let users = UserService(repositories: repositories)
     let audit = AuditService(repositories: repositories)
     let reference = ReferenceService(repositories: repositories, catalog: catalog)
+    let stock = StockpileService(repositories: repositories, searchIndex: searchIndex)
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -231,6 +232,7 @@ package func buildRouter(
     TokenController(service: tokens).addRoutes(to: api)
     UserController(service: users).addRoutes(to: api)
     ReferenceController(service: reference).addRoutes(to: api)
+    StockController(service: stock).addRoutes(to: api)
     return router
 }
 

@@ -6,7 +6,8 @@ import Testing
 /// `armstrace copy`'s engine: a whole database moves between stores and back without losing or changing a row.
 @Suite struct StoreCopyTests {
     /// A database with something in every kind of table: demo records and traces, users with sign-ins and sessions,
-    /// searches with notices, settings, a published marking scheme and reference entries, a signed audit head.
+    /// searches with notices, settings, a published marking scheme and reference entries, a stockpile with movements, a
+    /// check and a loss, a signed audit head.
     static func busyStore() async throws -> any Store {
         let store = try await StoreKind.sqlite.make()
         let users = try await store.seedDemo(records: 300, traces: 12, seed: 5)
@@ -50,6 +51,22 @@ import Testing
         _ = try await reference.publish(SchemeDraft(kenya), by: admin)
         _ = try await reference.save(.maker(.init("Kel-Tec", country: "USA", aliases: ["KelTec"])), by: admin)
         _ = try await reference.save(.calibre(.init(".22 WMR", aliases: ["22 Magnum"])), by: admin)
+        let stock = StockpileService(repositories: repositories)
+        let depot = try await stock.createSite(StockSiteInput(name: "Depot", kind: "depot", custodian: "Maj. O", securityLevel: "high"), by: actor)
+        let armoury = try await stock.createSite(
+            StockSiteInput(name: "Armoury", kind: "unit_armoury", custodian: "Sgt. W", securityLevel: "medium"),
+            by: actor
+        )
+        let received = try await stock.receive(
+            (1...3).map { StockWeaponInput(serialNumber: "ST-\($0)", category: "assault_rifle", make: "Norinco", site: depot.id.description) },
+            by: actor
+        )
+        _ = try await stock.apply(.dispatch(to: armoury.id, document: "TN-1"), to: received[0].id, by: actor)
+        let check = try await stock.startCheck(site: depot.id, by: actor)
+        _ = try await stock.recordCount(["ST-2"], in: check.id, by: actor)
+        _ = try await stock.closeCheck(check.id, by: actor)
+        let loss = StockLoss(stolen: true, date: CalendarDate("2026-11-20")!, place: "Depot", circumstances: "Missing at the check")
+        _ = try await stock.apply(.reportLoss(loss), to: received[2].id, by: actor)
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())
         return store
     }
@@ -71,10 +88,18 @@ import Testing
         }
         #expect(try await back.verifyAuditChain().isIntact)
         #expect(try await middle.verifyAuditChain().isIntact)
-        // The copy is a working database: the search index loads from it and its sign-in sequence goes on.
+        // The copy is a working database: the search index loads from it (the demo records and the stolen weapon's
+        // shared record) and its sequences go on (sign-in attempts, stock movements).
         let page = try await middle.repositories.searches.entries(after: nil, limit: 1000)
-        #expect(page.entries.count == 300)
+        #expect(page.entries.count == 301)
         try await middle.repositories.signIn.recordAttempt(login: "x", address: "10.0.0.2", user: nil, succeeded: false, at: Date())
+        let stock = StockpileService(repositories: middle.repositories)
+        let kenya = Actor.commandLine(for: MemberCode("KEN")!)
+        let site = try #require(try await stock.sites(by: kenya).first)
+        _ = try await stock.receive(
+            [StockWeaponInput(serialNumber: "AFTER-1", category: "rifle_carbine", make: "FN", site: site.id.description)],
+            by: kenya
+        )
     }
 
     @Test func aStoreWithDataIsNotCopiedInto() async throws {

@@ -114,6 +114,26 @@ import Testing
         "POST /api/v1/reference/makers": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "POST /api/v1/reference/models": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "POST /api/v1/reference/calibres": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
+        // The stockpile: admins and officers manage it, analysts read it, another member's answers 404.
+        "GET /api/v1/stock/sites": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/stock/sites": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/stock/weapons": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/stock/weapons": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/stock/weapons/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
+        "GET /api/v1/stock/weapons/{id}/movements": [
+            .own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "POST /api/v1/stock/weapons/{id}/{step}": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/stock/checks": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/stock/checks/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
+        "POST /api/v1/stock/checks/{id}/counts": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "POST /api/v1/stock/checks/{id}/close": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
     ]
 
     /// Routes anyone may call without a token.
@@ -266,6 +286,42 @@ import Testing
                 }
                 path = path.replacingOccurrences(of: "{id}", with: trace).replacingOccurrences(of: "{attachment}", with: attachment)
             }
+            if template.hasPrefix("/api/v1/stock/") {
+                // Fresh stock each cell, Kenya's (own) or Uganda's (foreign): a step that succeeds changes the weapon.
+                let admin = target == .own ? "kenAdmin" : "ugaAdmin"
+                let tag = UUID().uuidString.prefix(8)
+                let site = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/stock/sites",
+                    ["name": "Site \(tag)", "kind": "depot", "custodian": "Maj. O", "security_level": "high"]
+                )
+                let siteID = try #require(site["id"] as? String)
+                let received = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/stock/weapons",
+                    ["weapons": [["serial_number": "M-\(tag)", "category": "assault_rifle", "make": "Norinco", "site": siteID]]]
+                )
+                let weaponID = try #require((received["weapons"] as? [[String: Any]])?.first?["id"] as? String)
+                let check = try await Self.post(client, world, admin, "/api/v1/stock/checks", ["site": siteID])
+                let checkID = try #require(check["id"] as? String)
+                path = path.replacingOccurrences(of: "{step}", with: "issue")
+                path = path.replacingOccurrences(of: "{id}", with: template.hasPrefix("/api/v1/stock/checks") ? checkID : weaponID)
+                switch template {
+                case "/api/v1/stock/sites":
+                    body = ["name": "New site \(tag)", "kind": "unit_armoury", "custodian": "Sgt. W", "security_level": "medium"]
+                case "/api/v1/stock/weapons":
+                    body = ["weapons": [["serial_number": "N-\(tag)", "category": "rifle_carbine", "make": "FN", "site": siteID]]]
+                case "/api/v1/stock/weapons/{id}/{step}": body = ["holder": "Cpl. K", "document": "IV-1"]
+                case "/api/v1/stock/checks": body = ["site": siteID]
+                case "/api/v1/stock/checks/{id}/counts": body = ["serials": ["M-\(tag)"]]
+                default: break
+                }
+                return (path, method == .post ? body ?? [:] : nil)
+            }
             switch (method, template) {
             case (.post, "/api/v1/records"):
                 body = fullInput.with("external_ref", "KEN-NEW-\(UUID().uuidString.prefix(8))")
@@ -313,6 +369,21 @@ import Testing
                 break
             }
             return (path, body)
+        }
+
+        /// Posts `body` as `token` and returns the answer's object, which must be a success.
+        static func post(
+            _ client: any TestClientProtocol,
+            _ world: TestWorld,
+            _ token: String,
+            _ path: String,
+            _ body: [String: Any]
+        ) async throws
+            -> [String: Any]
+        {
+            let response = try await client.execute(uri: path, method: .post, headers: world.headers(token), body: json(body))
+            #expect(response.status == .created, "\(path): \(response.text)")
+            return response.object
         }
 
         static var stepBodies: [String: [String: Any]] {

@@ -15,3 +15,9 @@ extension Date {
         return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
     }
 }
+
+extension Date {
+    /// The instant cut to whole milliseconds, as both stores keep instants: what a use case stamps its changes with,
+    /// so that what it returns equals what is read back.
+    public var wholeMilliseconds: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+}

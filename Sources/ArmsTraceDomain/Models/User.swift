@@ -21,7 +21,7 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
             switch self {
             case .admin: permission != .readAudit
             case .officer: ![.readAudit, .manageMember, .editReference].contains(permission)
-            case .analyst: [.readRecords, .search, .readTraces, .readStatistics].contains(permission)
+            case .analyst: [.readRecords, .search, .readTraces, .readStatistics, .readStock].contains(permission)
             case .auditor: permission == .readAudit
             }
         }
@@ -56,6 +56,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case readStatistics = "read statistics"
     /// Set the member's deadlines, quotas and users.
     case manageMember = "manage the member's settings"
+    /// Read the member's stockpile: sites, weapons, movements, checks.
+    case readStock = "read the stockpile"
+    /// Receive, move, check and report the loss of the member's state-held weapons.
+    case manageStock = "manage the stockpile"
     /// Publish the member's marking schemes and edit the shared make, model and calibre reference.
     case editReference = "publish marking schemes and edit the reference"
     case readAudit = "read the audit trail"

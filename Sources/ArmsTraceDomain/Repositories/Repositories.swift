@@ -8,6 +8,7 @@ public struct Repositories: Sendable {
     public var audit: any AuditRepository
     public var signIn: any SignInRepository
     public var reference: any ReferenceRepository
+    public var stockpile: any StockpileRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -20,6 +21,7 @@ public struct Repositories: Sendable {
         audit: any AuditRepository,
         signIn: any SignInRepository,
         reference: any ReferenceRepository,
+        stockpile: any StockpileRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -30,6 +32,7 @@ public struct Repositories: Sendable {
         self.audit = audit
         self.signIn = signIn
         self.reference = reference
+        self.stockpile = stockpile
         self.checkHealth = checkHealth
     }
 }

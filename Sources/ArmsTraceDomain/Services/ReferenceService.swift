@@ -68,9 +68,7 @@ public struct ReferenceService: Sendable {
     public func save(_ item: ReferenceEntry.Item, by actor: Actor) async throws -> ReferenceEntry {
         try actor.require(.editReference)
         try await catalog.refresh(from: repositories.reference)
-        // To the millisecond, as both stores keep instants.
-        let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        let entry = ReferenceEntry(try reference.checked(item), member: actor.member, changedAt: now)
+        let entry = ReferenceEntry(try reference.checked(item), member: actor.member, changedAt: Date().wholeMilliseconds)
         try await repositories.reference.save(entry, by: actor)
         try await catalog.refresh(from: repositories.reference)
         return entry

@@ -194,6 +194,45 @@ public struct StoreTable: Sendable {
                 ("changed_by", .uuid),
             ]
         ),
+        StoreTable(
+            "stock_site",
+            key: ["id"],
+            [
+                ("id", .uuid), ("owner_code", .text), ("name", .text), ("kind", .text), ("custodian", .text), ("security_level", .text),
+                ("check_interval_days", .integer), ("last_checked_at", .timestamp), ("created_at", .timestamp),
+            ]
+        ),
+        StoreTable(
+            "stock_weapon",
+            key: ["id"],
+            [
+                ("id", .uuid), ("owner_code", .text), ("version", .integer), ("serial_number", .text), ("serial_key", .text),
+                ("category", .text), ("make", .text), ("model", .text), ("calibre", .text), ("markings", .json), ("condition", .text),
+                ("status", .text), ("site_id", .uuid), ("holder", .text), ("transit", .json), ("surplus_reason", .text),
+                ("loss_record_id", .uuid), ("created_at", .timestamp), ("updated_at", .timestamp),
+            ]
+        ),
+        StoreTable(
+            "stock_movement",
+            key: ["sequence"],
+            [
+                ("sequence", .integer), ("weapon_id", .uuid), ("kind", .text), ("at", .timestamp), ("member_code", .text), ("user_id", .uuid),
+                ("from_site", .uuid), ("to_site", .uuid), ("holder", .text), ("document", .text), ("detail", .text),
+            ]
+        ),
+        StoreTable(
+            "stock_check",
+            key: ["id"],
+            [
+                ("id", .uuid), ("owner_code", .text), ("site_id", .uuid), ("started_at", .timestamp), ("expected", .json),
+                ("closed_at", .timestamp), ("result", .json),
+            ]
+        ),
+        StoreTable(
+            "stock_check_count",
+            key: ["check_id", "sequence"],
+            [("check_id", .uuid), ("sequence", .integer), ("serial", .text), ("counted_at", .timestamp), ("user_id", .uuid)]
+        ),
     ]
 }
 

@@ -204,6 +204,13 @@ extension PostgresDatabase: Store {
                 "SELECT setval(pg_get_serial_sequence('sign_in_attempt', 'id'), coalesce(max(id), 0) + 1, false) FROM sign_in_attempt",
                 logger
             )
+            try await connection.rows(
+                """
+                SELECT setval(pg_get_serial_sequence('stock_movement', 'sequence'), coalesce(max(sequence), 0) + 1, false)
+                FROM stock_movement
+                """,
+                logger
+            )
         }
     }
 

@@ -106,6 +106,7 @@ public final class PostgresDatabase: Sendable {
             audit: PostgresAuditRepository(database: self),
             signIn: PostgresSignInRepository(database: self),
             reference: PostgresReferenceRepository(database: self),
+            stockpile: PostgresStockpileRepository(database: self),
             checkHealth: { [self] in _ = try await read { connection in try await connection.rows("SELECT 1", logger) } }
         )
     }

@@ -92,6 +92,7 @@ public struct SQLiteDatabase: Sendable {
             audit: AuditSQLiteRepository(writer: writer, admission: admission),
             signIn: SignInSQLiteRepository(writer: writer, admission: admission),
             reference: ReferenceSQLiteRepository(writer: writer, admission: admission),
+            stockpile: StockpileSQLiteRepository(writer: writer, admission: admission),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

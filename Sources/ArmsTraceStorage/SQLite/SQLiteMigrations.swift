@@ -421,6 +421,93 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-12-stockpile") { db in
+            try db.execute(
+                sql: """
+                    -- A member's stockpile (PoA III 6, 8, 14): sites, weapons one by one, their movements, physical checks.
+                    CREATE TABLE stock_site (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('depot', 'unit_armoury')),
+                        custodian TEXT NOT NULL,
+                        security_level TEXT NOT NULL CHECK (security_level IN ('low', 'medium', 'high')),
+                        check_interval_days INTEGER NOT NULL CHECK (check_interval_days >= 1),
+                        last_checked_at TEXT,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (owner_code, name)
+                    ) WITHOUT ROWID;
+
+                    -- A weapon is at exactly one site, or at none while in transit, lost, stolen or destroyed.
+                    CREATE TABLE stock_weapon (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        serial_number TEXT NOT NULL,
+                        serial_key TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        make TEXT NOT NULL,
+                        model TEXT,
+                        calibre TEXT,
+                        markings TEXT NOT NULL,
+                        condition TEXT NOT NULL CHECK (condition IN ('serviceable', 'repairable', 'unserviceable')),
+                        status TEXT NOT NULL CHECK (status IN ('in_service', 'in_store', 'issued', 'in_transit', 'surplus',
+                            'awaiting_destruction', 'destroyed', 'lost', 'stolen')),
+                        site_id TEXT REFERENCES stock_site(id),
+                        holder TEXT,
+                        transit TEXT,
+                        surplus_reason TEXT,
+                        loss_record_id TEXT REFERENCES weapon_record(id),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (owner_code, make, serial_number),
+                        CHECK ((site_id IS NULL) = (status IN ('in_transit', 'lost', 'stolen', 'destroyed'))),
+                        CHECK ((transit IS NULL) = (status <> 'in_transit')),
+                        CHECK ((holder IS NULL) = (status <> 'issued'))
+                    ) WITHOUT ROWID;
+                    CREATE INDEX stock_weapon_site ON stock_weapon(site_id, status);
+                    CREATE INDEX stock_weapon_serial ON stock_weapon(owner_code, serial_key);
+
+                    CREATE TABLE stock_movement (
+                        sequence INTEGER PRIMARY KEY,
+                        weapon_id TEXT NOT NULL REFERENCES stock_weapon(id),
+                        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'issue', 'return', 'dispatch', 'receive', 'surplus', 'lost', 'stolen')),
+                        at TEXT NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        user_id TEXT,
+                        from_site TEXT REFERENCES stock_site(id),
+                        to_site TEXT REFERENCES stock_site(id),
+                        holder TEXT,
+                        document TEXT,
+                        detail TEXT
+                    );
+                    CREATE INDEX stock_movement_weapon ON stock_movement(weapon_id, sequence);
+                    CREATE TRIGGER stock_movement_append_only BEFORE UPDATE ON stock_movement
+                        BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+                    CREATE TRIGGER stock_movement_no_delete BEFORE DELETE ON stock_movement
+                        BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+
+                    CREATE TABLE stock_check (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        site_id TEXT NOT NULL REFERENCES stock_site(id),
+                        started_at TEXT NOT NULL,
+                        expected TEXT NOT NULL,
+                        closed_at TEXT,
+                        result TEXT,
+                        CHECK ((closed_at IS NULL) = (result IS NULL))
+                    ) WITHOUT ROWID;
+                    CREATE TABLE stock_check_count (
+                        check_id TEXT NOT NULL REFERENCES stock_check(id),
+                        sequence INTEGER NOT NULL,
+                        serial TEXT NOT NULL,
+                        counted_at TEXT NOT NULL,
+                        user_id TEXT,
+                        PRIMARY KEY (check_id, sequence)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,115 @@
+public import Foundation
+
+/// A member's stockpile management (PoA III 6, 8, 14): sites, weapons received one by one, their movements, physical
+/// checks and losses. Reading needs ``Permission/readStock``; every change ``Permission/manageStock`` and is in the
+/// audit trail, in the transaction that makes it.
+public struct StockpileService: Sendable {
+    public let repositories: Repositories
+    /// Told of the shared record a loss creates, so that the next search finds it at once.
+    public let searchIndex: (any SerialSearchIndex)?
+
+    /// The most weapons one request receives; larger inventories go through the CSV import.
+    public static let maximumBatch = 1_000
+
+    public init(repositories: Repositories, searchIndex: (any SerialSearchIndex)? = nil) {
+        self.repositories = repositories
+        self.searchIndex = searchIndex
+    }
+
+    public func createSite(_ input: StockSiteInput, by actor: Actor) async throws -> StockSite {
+        try actor.require(.manageStock)
+        let site = try input.validated(owner: actor.member, at: Date().wholeMilliseconds)
+        try await repositories.stockpile.createSite(site, by: actor)
+        return site
+    }
+
+    public func sites(by actor: Actor) async throws -> [StockSite] {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.sites(owner: actor.member)
+    }
+
+    /// Receives weapons into the actor's member's stock, all or none.
+    /// - Throws: `.invalid` naming each field of each weapon at fault (`weapons[2].serial_number`).
+    public func receive(_ inputs: [StockWeaponInput], by actor: Actor) async throws -> [StockWeapon] {
+        try actor.require(.manageStock)
+        guard (1...Self.maximumBatch).contains(inputs.count) else {
+            throw DomainError.invalid(field: "weapons", "send from 1 to \(Self.maximumBatch) weapons")
+        }
+        let now = Date().wholeMilliseconds
+        var weapons: [StockWeapon] = []
+        var problems: [FieldError] = []
+        for (index, input) in inputs.enumerated() {
+            do {
+                weapons.append(try input.validated(owner: actor.member, at: now, prefix: "weapons[\(index)]."))
+            } catch DomainError.invalid(let found) {
+                problems += found
+            }
+        }
+        if !problems.isEmpty { throw DomainError.invalid(problems) }
+        try await repositories.stockpile.receive(weapons, by: actor)
+        return weapons
+    }
+
+    public func weapon(_ id: StockWeapon.ID, by actor: Actor) async throws -> StockWeapon {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.weapon(id, owner: actor.member)
+    }
+
+    public func weapons(
+        site: StockSite.ID?,
+        status: StockWeapon.Status?,
+        limit: Int,
+        cursor: String?,
+        by actor: Actor
+    ) async throws
+        -> Page<StockWeapon>
+    {
+        try actor.require(.readStock)
+        guard (1...500).contains(limit) else { throw DomainError.invalid(field: "limit", "must be from 1 to 500") }
+        return try await repositories.stockpile.weapons(owner: actor.member, site: site, status: status, limit: limit, cursor: cursor)
+    }
+
+    public func movements(of id: StockWeapon.ID, by actor: Actor) async throws -> [StockMovement] {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.movements(of: id, owner: actor.member)
+    }
+
+    /// Applies a step to one of the member's weapons. A loss or theft creates the shared record in the same
+    /// transaction, with the member's country as the place's country when the member is a state.
+    public func apply(_ step: StockStep, to id: StockWeapon.ID, by actor: Actor) async throws -> StockWeapon {
+        try actor.require(.manageStock)
+        let country = Countries.contains(actor.member.rawValue) ? actor.member.rawValue : nil
+        let weapon = try await repositories.stockpile.apply(step, to: id, lossCountry: country, by: actor, at: Date().wholeMilliseconds)
+        if let recordID = weapon.lossRecord, case .reportLoss = step {
+            searchIndex?.upsert(SearchEntry(try await repositories.records.get(recordID, viewer: actor.member)))
+        }
+        return weapon
+    }
+
+    public func startCheck(site: StockSite.ID, by actor: Actor) async throws -> StockCheck {
+        try actor.require(.manageStock)
+        return try await repositories.stockpile.startCheck(site: site, by: actor, at: Date().wholeMilliseconds)
+    }
+
+    /// Records serials counted at an open check, as read.
+    /// - Throws: `.invalid` for an empty list, more than 5,000 serials, or a blank one.
+    public func recordCount(_ serials: [String], in check: StockCheck.ID, by actor: Actor) async throws -> StockCheck {
+        try actor.require(.manageStock)
+        guard (1...5_000).contains(serials.count) else { throw DomainError.invalid(field: "serials", "send from 1 to 5000 serials") }
+        let cleaned = serials.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let blank = cleaned.firstIndex(where: { StockWeapon.serialKey($0).isEmpty || $0.count > 200 }) {
+            throw DomainError.invalid(field: "serials[\(blank)]", "must hold letters or digits (at most 200 characters)")
+        }
+        return try await repositories.stockpile.recordCount(cleaned, in: check, by: actor, at: Date().wholeMilliseconds)
+    }
+
+    public func closeCheck(_ id: StockCheck.ID, by actor: Actor) async throws -> StockCheck {
+        try actor.require(.manageStock)
+        return try await repositories.stockpile.closeCheck(id, by: actor, at: Date().wholeMilliseconds)
+    }
+
+    public func check(_ id: StockCheck.ID, by actor: Actor) async throws -> StockCheck {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.check(id, owner: actor.member)
+    }
+}

@@ -1,0 +1,52 @@
+import ArmsTraceDomain
+import Foundation
+
+/// What both engines share about the stockpile's rows: the JSON columns (markings, a transit, a check's expected list
+/// and result) and the audit entries.
+enum StockRows {
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func value<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+        try decoder.decode(T.self, from: Data(json.utf8))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+}
+
+extension AuditEvent {
+    static func stockSiteCreated(_ site: StockSite, by actor: Actor) -> AuditEvent {
+        AuditEvent(.stockSiteCreate, by: actor, subject: "site:\(site.id)", detail: "\(site.kind.rawValue) \(site.name)")
+    }
+
+    static func stockReceived(_ weapons: [StockWeapon], by actor: Actor) -> AuditEvent {
+        AuditEvent(
+            .stockReceive,
+            by: actor,
+            subject: weapons.count == 1 ? "weapon:\(weapons[0].id)" : nil,
+            detail: "\(weapons.count) weapon(s) received"
+        )
+    }
+
+    static func stockMoved(_ movement: StockMovement, serial: String, by actor: Actor) -> AuditEvent {
+        AuditEvent(.stockMove, by: actor, subject: "weapon:\(movement.weapon)", detail: "\(movement.kind.rawValue) \(serial)")
+    }
+
+    static func stockChecked(_ check: StockCheck, step: String, by actor: Actor) -> AuditEvent {
+        AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: step)
+    }
+}

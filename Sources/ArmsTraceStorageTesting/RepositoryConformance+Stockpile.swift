@@ -1,0 +1,180 @@
+import ArmsTraceDomain
+import Foundation
+import Testing
+
+extension RepositoryConformance {
+    /// A weapon is in one place at a time: received at a site, issued and returned, dispatched and received at
+    /// another; no receipt without a dispatch; another member's stock is not found; every step is in its history.
+    func stockMovesFollowTheRules() async throws {
+        let repositories = try await seeded()
+        let actor = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let depot = StockSite(
+            id: .generate(at: now),
+            owner: Self.ken,
+            name: "Central depot",
+            kind: .depot,
+            custodian: "Maj. Otieno",
+            securityLevel: .high,
+            createdAt: now
+        )
+        let armoury = StockSite(
+            id: .generate(at: now),
+            owner: Self.ken,
+            name: "Unit 7 armoury",
+            kind: .unitArmoury,
+            custodian: "Sgt. Wanjiru",
+            securityLevel: .medium,
+            createdAt: now
+        )
+        try await repositories.stockpile.createSite(depot, by: actor)
+        try await repositories.stockpile.createSite(armoury, by: actor)
+        await expectError(.conflict) {
+            try await repositories.stockpile.createSite(
+                StockSite(id: .generate(), owner: Self.ken, name: "Central depot", kind: .depot, custodian: "x", securityLevel: .low, createdAt: now),
+                by: actor
+            )
+        }
+        #expect(try await repositories.stockpile.sites(owner: Self.ken).map(\.name) == ["Central depot", "Unit 7 armoury"])
+        #expect(try await repositories.stockpile.sites(owner: Self.uga).isEmpty)
+
+        let weapons = (1...3).map { index in
+            StockWeapon(
+                id: .generate(at: now),
+                owner: Self.ken,
+                serialNumber: "KE-10\(index)",
+                category: .assaultRifle,
+                make: "Norinco",
+                model: "Type 56",
+                calibre: "7.62x39mm",
+                markings: [Marking(kind: .state, text: "GK KPS 0010\(index)")],
+                status: .inStore,
+                site: depot.id,
+                createdAt: now,
+                updatedAt: now
+            )
+        }
+        try await repositories.stockpile.receive(weapons, by: actor)
+        var again = weapons[0]
+        again.id = .generate()
+        await expectError(.conflict) { try await repositories.stockpile.receive([again], by: actor) }
+        var foreign = weapons[0]
+        foreign.id = .generate()
+        foreign.serialNumber = "OTHER-1"
+        foreign.site = StockSite.ID.generate()
+        await expectError(.notFound) { try await repositories.stockpile.receive([foreign], by: actor) }
+        #expect(try await repositories.stockpile.weapons(owner: Self.ken, site: depot.id, status: nil, limit: 10, cursor: nil).items.count == 3)
+
+        let id = weapons[0].id
+        await expectError(.conflict) {
+            _ = try await repositories.stockpile.apply(.receive(document: "RV-1"), to: id, lossCountry: "KEN", by: actor, at: now)
+        }
+        let issued = try await repositories.stockpile.apply(
+            .issue(holder: "Cpl. Kamau", document: "IV-1"),
+            to: id,
+            lossCountry: "KEN",
+            by: actor,
+            at: now
+        )
+        #expect(issued.status == .issued && issued.holder == "Cpl. Kamau" && issued.site == depot.id && issued.version == 2)
+        await expectError(.conflict) {
+            _ = try await repositories.stockpile.apply(.dispatch(to: armoury.id, document: "TN-1"), to: id, lossCountry: "KEN", by: actor, at: now)
+        }
+        _ = try await repositories.stockpile.apply(.return(document: "RV-2"), to: id, lossCountry: "KEN", by: actor, at: now)
+        await expectError(.notFound) {
+            _ = try await repositories.stockpile.apply(.dispatch(to: .generate(), document: "TN-0"), to: id, lossCountry: "KEN", by: actor, at: now)
+        }
+        let moving = try await repositories.stockpile.apply(
+            .dispatch(to: armoury.id, document: "TN-1"),
+            to: id,
+            lossCountry: "KEN",
+            by: actor,
+            at: now
+        )
+        #expect(moving.status == .inTransit && moving.site == nil && moving.transit?.to == armoury.id)
+        await expectError(.conflict) {
+            _ = try await repositories.stockpile.apply(.issue(holder: "x", document: "IV-2"), to: id, lossCountry: "KEN", by: actor, at: now)
+        }
+        let arrived = try await repositories.stockpile.apply(.receive(document: "RV-3"), to: id, lossCountry: "KEN", by: actor, at: now)
+        #expect(arrived.status == .inStore && arrived.site == armoury.id && arrived.transit == nil)
+        #expect(try await repositories.stockpile.weapon(id, owner: Self.ken) == arrived)
+        await expectError(.notFound) { _ = try await repositories.stockpile.weapon(id, owner: Self.uga) }
+        await expectError(.notFound) {
+            _ = try await repositories.stockpile.apply(.issue(holder: "x", document: "y"), to: id, lossCountry: "UGA", by: officer(Self.uga), at: now)
+        }
+        let history = try await repositories.stockpile.movements(of: id, owner: Self.ken)
+        #expect(history.map(\.kind) == [.receipt, .issue, .return, .dispatch, .receive])
+        #expect(history[3].fromSite == depot.id && history[3].toSite == armoury.id && history[4].document == "RV-3")
+    }
+
+    /// A check expects what is at the site when it begins, and names what is missing, unexpected and elsewhere; a
+    /// loss creates the shared record in the same transaction, so the weapon is searchable at once.
+    func stockChecksReconcileAndLossesAreShared() async throws {
+        let repositories = try await seeded()
+        let actor = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let site = StockSite(
+            id: .generate(at: now),
+            owner: Self.ken,
+            name: "Depot",
+            kind: .depot,
+            custodian: "Maj. Otieno",
+            securityLevel: .high,
+            createdAt: now
+        )
+        let other = StockSite(
+            id: .generate(at: now),
+            owner: Self.ken,
+            name: "Armoury",
+            kind: .unitArmoury,
+            custodian: "Sgt. Wanjiru",
+            securityLevel: .medium,
+            createdAt: now
+        )
+        try await repositories.stockpile.createSite(site, by: actor)
+        try await repositories.stockpile.createSite(other, by: actor)
+        let weapons = (1...5).map { index in
+            StockWeapon(
+                id: .generate(at: now),
+                owner: Self.ken,
+                serialNumber: "56-\(1000 + index)",
+                category: .assaultRifle,
+                make: "Norinco",
+                status: .inStore,
+                site: index == 5 ? other.id : site.id,
+                createdAt: now,
+                updatedAt: now
+            )
+        }
+        try await repositories.stockpile.receive(weapons, by: actor)
+        let check = try await repositories.stockpile.startCheck(site: site.id, by: actor, at: now)
+        #expect(Set(check.expected) == Set(weapons.prefix(4).map(\.id)))
+        _ = try await repositories.stockpile.recordCount(["561001", "56 1002"], in: check.id, by: actor, at: now)
+        let counted = try await repositories.stockpile.recordCount(["56-1005", "XX-9", "56-1001"], in: check.id, by: actor, at: now)
+        #expect(counted.counted == ["561001", "56 1002", "56-1005", "XX-9", "56-1001"])
+        let closed = try await repositories.stockpile.closeCheck(check.id, by: actor, at: now.addingTimeInterval(60))
+        let result = try #require(closed.result)
+        #expect(Set(result.missing.map(\.serialNumber)) == ["56-1003", "56-1004"])
+        #expect(result.unexpected == ["XX-9"] && result.wrongPlace.map(\.serialNumber) == ["56-1005"] && result.foundCount == 2)
+        #expect(try await repositories.stockpile.check(check.id, owner: Self.ken) == closed)
+        await expectError(.conflict) { _ = try await repositories.stockpile.recordCount(["1"], in: check.id, by: actor, at: now) }
+        #expect(try await repositories.stockpile.sites(owner: Self.ken).first { $0.id == site.id }?.lastCheckedAt == now.addingTimeInterval(60))
+
+        let loss = StockLoss(
+            stolen: true,
+            date: CalendarDate("2026-11-20")!,
+            place: "Depot, Nairobi",
+            circumstances: "Found missing at the check",
+            sharing: .all
+        )
+        let stolen = try await repositories.stockpile.apply(.reportLoss(loss), to: weapons[2].id, lossCountry: "KEN", by: actor, at: now)
+        #expect(stolen.status == .stolen && stolen.site == nil)
+        let recordID = try #require(stolen.lossRecord)
+        let record = try await repositories.records.get(recordID, viewer: Self.uga)
+        #expect(record.details.status == .stolen && record.details.serialNumber == "56-1003" && record.owner == Self.ken)
+        #expect(record.details.externalRef == "stock:\(weapons[2].id)" && record.details.event.country == "KEN")
+        await expectError(.conflict) {
+            _ = try await repositories.stockpile.apply(.reportLoss(loss), to: weapons[2].id, lossCountry: "KEN", by: actor, at: now)
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import ArmsTraceDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/stock/…`: the member's stockpile (PoA III 6, 8, 14): sites, weapons received one by one, their
+/// movements, physical checks and losses. Another member's stock answers 404.
+struct StockController {
+    let service: StockpileService
+
+    func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
+        api.get("stock/sites", use: sites)
+        api.post("stock/sites", use: createSite)
+        api.get("stock/weapons", use: weapons)
+        api.post("stock/weapons", use: receive)
+        api.get("stock/weapons/:id", use: weapon)
+        api.get("stock/weapons/:id/movements", use: movements)
+        api.post("stock/weapons/:id/:step", use: step)
+        api.post("stock/checks", use: startCheck)
+        api.get("stock/checks/:id", use: check)
+        api.post("stock/checks/:id/counts", use: count)
+        api.post("stock/checks/:id/close", use: close)
+    }
+
+    struct Sites: ResponseEncodable {
+        var sites: [SiteView]
+    }
+
+    /// A site with when its next check is due and whether that is past.
+    struct SiteView: Encodable, Sendable {
+        var site: StockSite
+        var checkDue: Date
+        var checkOverdue: Bool
+
+        init(_ site: StockSite, at now: Date) {
+            self.site = site
+            checkDue = site.checkDue
+            checkOverdue = site.checkOverdue(at: now)
+        }
+
+        private enum CodingKeys: String, CodingKey { case checkDue, checkOverdue }
+
+        func encode(to encoder: any Encoder) throws {
+            try site.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(checkDue, forKey: .checkDue)
+            try container.encode(checkOverdue, forKey: .checkOverdue)
+        }
+    }
+
+    /// A weapon with whether its transfer is overdue.
+    struct WeaponView: Encodable, Sendable {
+        var weapon: StockWeapon
+        var transitOverdue: Bool
+
+        init(_ weapon: StockWeapon, at now: Date) {
+            self.weapon = weapon
+            transitOverdue = weapon.transitOverdue(at: now)
+        }
+
+        private enum CodingKeys: String, CodingKey { case transitOverdue }
+
+        func encode(to encoder: any Encoder) throws {
+            try weapon.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(transitOverdue, forKey: .transitOverdue)
+        }
+    }
+
+    @Sendable func sites(_ request: Request, context: AuthenticatedContext) async throws -> Sites {
+        let now = Date()
+        return Sites(sites: try await service.sites(by: context.actor).map { SiteView($0, at: now) })
+    }
+
+    @Sendable func createSite(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: StockSiteInput.self, context: context)
+        let site = try await service.createSite(input, by: context.actor)
+        return try created(SiteView(site, at: Date()), at: "/api/v1/stock/sites", request, context)
+    }
+
+    @Sendable func weapons(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<WeaponView> {
+        let query = request.uri.queryParameters
+        let site = try query.get("site").nonEmpty.map { text in
+            guard let id = StockSite.ID(text) else { throw APIError.badParameter("site", "'\(text)' is not a site ID") }
+            return id
+        }
+        let status = try query.get("status").nonEmpty.map { text in
+            guard let status = StockWeapon.Status(rawValue: text) else {
+                throw APIError.badParameter("status", "one of: " + StockWeapon.Status.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return status
+        }
+        let limit = try query.get("limit").nonEmpty.map { text in
+            guard let limit = Int(text) else { throw APIError.badParameter("limit", "must be a whole number") }
+            return limit
+        }
+        let page = try await service.weapons(site: site, status: status, limit: limit ?? 100, cursor: query.get("cursor").nonEmpty, by: context.actor)
+        let now = Date()
+        return CursorPage(itemsKey: "weapons", items: page.items.map { WeaponView($0, at: now) }, nextCursor: page.nextCursor)
+    }
+
+    struct ReceiveInput: Decodable {
+        var weapons: [StockWeaponInput]
+    }
+
+    struct Received: Encodable, Sendable {
+        var weapons: [StockWeapon]
+    }
+
+    @Sendable func receive(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: ReceiveInput.self, context: context)
+        let weapons = try await service.receive(input.weapons, by: context.actor)
+        return try created(Received(weapons: weapons), at: "/api/v1/stock/weapons", request, context)
+    }
+
+    @Sendable func weapon(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<WeaponView> {
+        JSONBody(WeaponView(try await service.weapon(try Self.id(context), by: context.actor), at: Date()))
+    }
+
+    struct Movements: ResponseEncodable {
+        var movements: [StockMovement]
+    }
+
+    @Sendable func movements(_ request: Request, context: AuthenticatedContext) async throws -> Movements {
+        Movements(movements: try await service.movements(of: try Self.id(context), by: context.actor))
+    }
+
+    /// The body of a step: what each step reads.
+    struct StepInput: Decodable {
+        var holder: String?
+        var document: String?
+        var to: String?
+        var reason: String?
+        var stolen: Bool?
+        var date: CalendarDate?
+        var place: String?
+        var circumstances: String?
+        var sharing: WeaponRecordInput.SharingInput?
+
+        /// The shared record's sharing: `all` (the default), `owner`, or a list of member codes.
+        func sharingChosen() throws -> Sharing {
+            switch sharing {
+            case nil: return .all
+            case .word(let word) where word.lowercased() == "all": return .all
+            case .word(let word) where word.lowercased() == "owner": return .owner
+            case .word(let word): throw DomainError.invalid(field: "sharing", "'\(word)' must be all, owner, or a list of member codes")
+            case .members(let codes):
+                let members = try codes.map { text in
+                    guard let code = MemberCode(text.uppercased()) else {
+                        throw DomainError.invalid(field: "sharing", "'\(text)' is not a member code")
+                    }
+                    return code
+                }
+                return .members(Array(Set(members)).sorted { $0.rawValue < $1.rawValue })
+            }
+        }
+    }
+
+    /// The steps, by the last part of their path.
+    static let steps = ["issue", "return", "dispatch", "receive", "surplus", "loss"]
+
+    @Sendable func step(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<WeaponView> {
+        let name = context.parameters.get("step") ?? ""
+        guard Self.steps.contains(name) else { throw DomainError.notFound(entity: "step", id: name) }
+        let id = try Self.id(context)
+        try context.actor.require(.manageStock)
+        let input = try await request.decodeJSON(as: StepInput.self, context: context)
+        let step: StockStep
+        switch name {
+        case "issue": step = .issue(holder: input.holder ?? "", document: input.document ?? "")
+        case "return": step = .return(document: input.document ?? "")
+        case "dispatch":
+            guard let text = input.to, let site = StockSite.ID(text) else {
+                throw DomainError.invalid(field: "to", "the ID of the receiving site is required")
+            }
+            step = .dispatch(to: site, document: input.document ?? "")
+        case "receive": step = .receive(document: input.document ?? "")
+        case "surplus": step = .designateSurplus(reason: input.reason ?? "")
+        default:
+            guard let date = input.date else { throw DomainError.invalid(field: "date", "the date of the loss or theft is required (YYYY-MM-DD)") }
+            step = .reportLoss(
+                StockLoss(
+                    stolen: input.stolen ?? false,
+                    date: date,
+                    place: input.place ?? "",
+                    circumstances: input.circumstances ?? "",
+                    sharing: try input.sharingChosen()
+                )
+            )
+        }
+        return JSONBody(WeaponView(try await service.apply(step, to: id, by: context.actor), at: Date()))
+    }
+
+    struct CheckInput: Decodable {
+        var site: String
+    }
+
+    @Sendable func startCheck(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: CheckInput.self, context: context)
+        guard let site = StockSite.ID(input.site) else { throw DomainError.invalid(field: "site", "'\(input.site)' is not a site ID") }
+        let check = try await service.startCheck(site: site, by: context.actor)
+        return try created(check, at: "/api/v1/stock/checks/\(check.id)", request, context)
+    }
+
+    @Sendable func check(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
+        JSONBody(try await service.check(try Self.checkID(context), by: context.actor))
+    }
+
+    struct CountInput: Decodable {
+        var serials: [String]
+    }
+
+    @Sendable func count(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
+        let id = try Self.checkID(context)
+        let input = try await request.decodeJSON(as: CountInput.self, context: context)
+        return JSONBody(try await service.recordCount(input.serials, in: id, by: context.actor))
+    }
+
+    @Sendable func close(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
+        JSONBody(try await service.closeCheck(try Self.checkID(context), by: context.actor))
+    }
+
+    // MARK: -
+
+    private func created<T: Encodable & Sendable>(
+        _ value: T,
+        at location: String,
+        _ request: Request,
+        _ context: AuthenticatedContext
+    ) throws
+        -> Response
+    {
+        var response = try context.responseEncoder.encode(JSONBody(value), from: request, context: context)
+        response.status = .created
+        response.headers[.location] = location
+        return response
+    }
+
+    static func id(_ context: AuthenticatedContext) throws -> StockWeapon.ID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = StockWeapon.ID(text) else { throw DomainError.notFound(entity: "weapon", id: text) }
+        return id
+    }
+
+    static func checkID(_ context: AuthenticatedContext) throws -> StockCheck.ID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = StockCheck.ID(text) else { throw DomainError.notFound(entity: "check", id: text) }
+        return id
+    }
+}

@@ -1,0 +1,88 @@
+import ArmsTraceDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The stockpile through the API: an inventory received, a check that finds weapons missing, their theft reported, and
+/// one of them found by another member's search.
+@Suite struct StockAPITests {
+    static func post(
+        _ client: some TestClientProtocol,
+        _ world: TestWorld,
+        _ token: String,
+        _ path: String,
+        _ body: [String: Any]
+    ) async throws
+        -> TestResponse
+    {
+        try await client.execute(uri: path, method: .post, headers: world.headers(token), body: json(body))
+    }
+
+    @Test func aCheckFindsWeaponsMissingWhoseTheftAnotherMemberFinds() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let site = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/sites",
+                ["name": "Kahawa depot", "kind": "depot", "custodian": "Maj. Otieno", "security_level": "high"]
+            )
+            #expect(site.status == .created && site.object["check_interval_days"] as? Int == 365, "\(site.text)")
+            let siteID = try #require(site.object["id"] as? String)
+            let inventory = (1...50).map { index -> [String: Any] in
+                [
+                    "serial_number": "KDF-\(String(format: "%05d", index))", "category": "assault_rifle", "make": "Norinco", "model": "Type 56",
+                    "calibre": "7.62x39mm", "site": siteID, "markings": [["kind": "state", "text": "GK KDF \(index)"]],
+                ]
+            }
+            let bad = inventory.enumerated().map { index, weapon -> [String: Any] in
+                index == 7 ? weapon.merging(["category": "musket", "serial_number": " "]) { $1 } : weapon
+            }
+            let refused = try await Self.post(client, world, "ken", "/api/v1/stock/weapons", ["weapons": bad])
+            #expect(refused.status == .unprocessableContent && refused.errorFields == ["weapons[7].serial_number", "weapons[7].category"])
+            let received = try await Self.post(client, world, "ken", "/api/v1/stock/weapons", ["weapons": inventory])
+            #expect(received.status == .created && (received.object["weapons"] as? [Any])?.count == 50, "all or none: \(received.text.prefix(300))")
+            let again = try await Self.post(client, world, "ken", "/api/v1/stock/weapons", ["weapons": [inventory[0]]])
+            #expect(again.status == .conflict)
+
+            let check = try await Self.post(client, world, "ken", "/api/v1/stock/checks", ["site": siteID])
+            #expect((check.object["expected"] as? [Any])?.count == 50)
+            let checkID = try #require(check.object["id"] as? String)
+            let counted = (1...50).filter { ![12, 30, 44].contains($0) }.map { "KDF \(String(format: "%05d", $0))" } + ["ZZ-1"]
+            let counting = try await Self.post(client, world, "ken", "/api/v1/stock/checks/\(checkID)/counts", ["serials": counted])
+            #expect(counting.status == .ok)
+            let closed = try await Self.post(client, world, "ken", "/api/v1/stock/checks/\(checkID)/close", [:])
+            let result = try #require(closed.object["result"] as? [String: Any], "\(closed.text)")
+            let missing = try #require(result["missing"] as? [[String: Any]])
+            #expect(Set(missing.compactMap { $0["serial_number"] as? String }) == ["KDF-00012", "KDF-00030", "KDF-00044"])
+            #expect(result["unexpected"] as? [String] == ["ZZ-1"] && result["found_count"] as? Int == 47)
+
+            for entry in missing {
+                let weapon = try #require(entry["weapon"] as? String)
+                let reported = try await Self.post(
+                    client,
+                    world,
+                    "ken",
+                    "/api/v1/stock/weapons/\(weapon)/loss",
+                    ["stolen": true, "date": "2026-11-28", "place": "Kahawa depot", "circumstances": "Missing at the yearly check", "sharing": "all"]
+                )
+                #expect(reported.status == .ok && reported.object["status"] as? String == "stolen" && reported.object["loss_record"] != nil)
+            }
+            let search = try await SearchAPITests.search(client, world, "uga", ["serial": "KDF0OO30", "make": "Norinco"])
+            #expect(search.object["hit"] as? Bool == true, "\(search.text.prefix(400))")
+            let candidate = try #require((search.object["candidates"] as? [[String: Any]])?.first)
+            #expect((candidate["record"] as? [String: Any])?["serial_number"] as? String == "KDF-00030")
+            let notices = try await SearchAPITests.notices(client, world, "ken")
+            #expect(notices.count == 1, "the owner is told of the hit")
+
+            let stolen = try await client.execute(uri: "/api/v1/stock/weapons?status=stolen", method: .get, headers: world.headers("kenAnalyst"))
+            #expect((stolen.object["weapons"] as? [Any])?.count == 3)
+            let audit = try await client.execute(uri: "/api/v1/audit?limit=200", method: .get, headers: world.headers("kenAuditor")).object
+            let actions = (audit["entries"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+            #expect(actions.filter { $0 == "stock_move" }.count == 3 && actions.contains("stock_check") && actions.contains("stock_receive"))
+        }
+    }
+}

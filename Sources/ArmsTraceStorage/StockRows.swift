@@ -46,7 +46,18 @@ extension AuditEvent {
         AuditEvent(.stockMove, by: actor, subject: "weapon:\(movement.weapon)", detail: "\(movement.kind.rawValue) \(serial)")
     }
 
-    static func stockChecked(_ check: StockCheck, step: String, by actor: Actor) -> AuditEvent {
-        AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: step)
+    static func stockCheckStarted(_ check: StockCheck, by actor: Actor) -> AuditEvent {
+        AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: "started: \(check.expected.count) weapon(s) expected")
+    }
+
+    /// A closed check, with its counts.
+    static func stockCheckClosed(_ check: StockCheck, _ result: StockReconciliation, by actor: Actor) -> AuditEvent {
+        AuditEvent(
+            .stockCheck,
+            by: actor,
+            subject: "check:\(check.id)",
+            detail: "closed: \(result.foundCount) of \(result.expectedCount) found, \(result.missing.count) missing, "
+                + "\(result.unexpected.count) unexpected, \(result.wrongPlace.count) elsewhere"
+        )
     }
 }

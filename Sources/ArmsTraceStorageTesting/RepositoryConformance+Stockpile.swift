@@ -3,12 +3,8 @@ import Foundation
 import Testing
 
 extension RepositoryConformance {
-    /// A weapon is in one place at a time: received at a site, issued and returned, dispatched and received at
-    /// another; no receipt without a dispatch; another member's stock is not found; every step is in its history.
-    func stockMovesFollowTheRules() async throws {
-        let repositories = try await seeded()
-        let actor = officer(Self.ken)
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
+    /// Kenya's depot and unit armoury, created.
+    func stockSites(_ repositories: Repositories, by actor: Actor, at now: Date) async throws -> (depot: StockSite, armoury: StockSite) {
         let depot = StockSite(
             id: .generate(at: now),
             owner: Self.ken,
@@ -29,6 +25,16 @@ extension RepositoryConformance {
         )
         try await repositories.stockpile.createSite(depot, by: actor)
         try await repositories.stockpile.createSite(armoury, by: actor)
+        return (depot, armoury)
+    }
+
+    /// A weapon is in one place at a time: received at a site, issued and returned, dispatched and received at
+    /// another; no receipt without a dispatch; another member's stock is not found; every step is in its history.
+    func stockMovesFollowTheRules() async throws {
+        let repositories = try await seeded()
+        let actor = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let (depot, armoury) = try await stockSites(repositories, by: actor, at: now)
         await expectError(.conflict) {
             try await repositories.stockpile.createSite(
                 StockSite(id: .generate(), owner: Self.ken, name: "Central depot", kind: .depot, custodian: "x", securityLevel: .low, createdAt: now),
@@ -113,26 +119,7 @@ extension RepositoryConformance {
         let repositories = try await seeded()
         let actor = officer(Self.ken)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        let site = StockSite(
-            id: .generate(at: now),
-            owner: Self.ken,
-            name: "Depot",
-            kind: .depot,
-            custodian: "Maj. Otieno",
-            securityLevel: .high,
-            createdAt: now
-        )
-        let other = StockSite(
-            id: .generate(at: now),
-            owner: Self.ken,
-            name: "Armoury",
-            kind: .unitArmoury,
-            custodian: "Sgt. Wanjiru",
-            securityLevel: .medium,
-            createdAt: now
-        )
-        try await repositories.stockpile.createSite(site, by: actor)
-        try await repositories.stockpile.createSite(other, by: actor)
+        let (site, other) = try await stockSites(repositories, by: actor, at: now)
         let weapons = (1...5).map { index in
             StockWeapon(
                 id: .generate(at: now),

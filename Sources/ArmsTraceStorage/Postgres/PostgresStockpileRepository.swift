@@ -168,7 +168,7 @@ struct PostgresStockpileRepository: StockpileRepository {
                 """,
                 database.logger
             )
-            try await database.audit(connection, .stockChecked(check, step: "started: \(expected.count) weapon(s) expected", by: actor))
+            try await database.audit(connection, .stockCheckStarted(check, by: actor))
             return check
         }
     }
@@ -214,12 +214,7 @@ struct PostgresStockpileRepository: StockpileRepository {
             try await connection.rows("UPDATE stock_site SET last_checked_at = \(now.stored) WHERE id = \(check.site.uuid)", database.logger)
             try await database.audit(
                 connection,
-                .stockChecked(
-                    check,
-                    step:
-                        "closed: \(result.foundCount) of \(result.expectedCount) found, \(result.missing.count) missing, \(result.unexpected.count) unexpected, \(result.wrongPlace.count) elsewhere",
-                    by: actor
-                )
+                .stockCheckClosed(check, result, by: actor)
             )
             return check
         }

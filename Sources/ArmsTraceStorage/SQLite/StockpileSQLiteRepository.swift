@@ -144,7 +144,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
                 sql: "INSERT INTO stock_check (id, owner_code, site_id, started_at, expected) VALUES (?, ?, ?, ?, ?)",
                 arguments: [check.id.description, actor.member.rawValue, site.description, now, try StockRows.json(expected)]
             )
-            try AuditChain.append(db, .stockChecked(check, step: "started: \(expected.count) weapon(s) expected", by: actor))
+            try AuditChain.append(db, .stockCheckStarted(check, by: actor))
             return check
         }
     }
@@ -191,12 +191,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
             try db.execute(sql: "UPDATE stock_site SET last_checked_at = ? WHERE id = ?", arguments: [now, check.site.description])
             try AuditChain.append(
                 db,
-                .stockChecked(
-                    check,
-                    step:
-                        "closed: \(result.foundCount) of \(result.expectedCount) found, \(result.missing.count) missing, \(result.unexpected.count) unexpected, \(result.wrongPlace.count) elsewhere",
-                    by: actor
-                )
+                .stockCheckClosed(check, result, by: actor)
             )
             return check
         }

@@ -46,6 +46,16 @@ extension AuditEvent {
         AuditEvent(.stockMove, by: actor, subject: "weapon:\(movement.weapon)", detail: "\(movement.kind.rawValue) \(serial)")
     }
 
+    static func destruction(_ event: DestructionEvent, by actor: Actor) -> AuditEvent {
+        let detail =
+            switch event.status {
+            case .planned: "planned: \(event.weapons.count) weapon(s), \(event.method.rawValue) at \(event.place) on \(event.plannedFor)"
+            case .recorded: "recorded: destroyed on \(event.destroyedOn.map(\.description) ?? "?") before \(event.witnesses.count) witnesses"
+            case .verified: "verified: \(event.weapons.count) weapon(s) destroyed"
+            }
+        return AuditEvent(.stockDestruction, by: actor, subject: "destruction:\(event.id)", detail: detail)
+    }
+
     static func stockCheckStarted(_ check: StockCheck, by actor: Actor) -> AuditEvent {
         AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: "started: \(check.expected.count) weapon(s) expected")
     }

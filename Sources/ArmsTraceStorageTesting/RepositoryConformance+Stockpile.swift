@@ -165,3 +165,84 @@ extension RepositoryConformance {
         }
     }
 }
+
+extension RepositoryConformance {
+    /// Only surplus weapons are planned for destruction; recording needs two witnesses; the verifier must be another
+    /// user; only verification makes the weapons destroyed, and they stay on record.
+    func destructionNeedsWitnessesAndAnIndependentVerifier() async throws {
+        let repositories = try await seeded()
+        let recorder = officer(Self.ken)
+        let verifier = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let (depot, _) = try await stockSites(repositories, by: recorder, at: now)
+        let weapons = (1...3).map { index in
+            StockWeapon(
+                id: .generate(at: now),
+                owner: Self.ken,
+                serialNumber: "D-\(index)",
+                category: .rifleCarbine,
+                make: "Lee-Enfield",
+                status: .inStore,
+                site: depot.id,
+                createdAt: now,
+                updatedAt: now
+            )
+        }
+        try await repositories.stockpile.receive(weapons, by: recorder)
+        for weapon in weapons.prefix(2) {
+            _ = try await repositories.stockpile.apply(.designateSurplus(reason: "obsolete"), to: weapon.id, lossCountry: nil, by: recorder, at: now)
+        }
+        func plan(_ ids: [StockWeapon.ID]) -> DestructionEvent {
+            DestructionEvent(
+                id: .generate(at: now),
+                owner: Self.ken,
+                method: .cutting,
+                place: "Kahawa",
+                plannedFor: CalendarDate("2026-12-01")!,
+                weapons: ids,
+                plannedAt: now,
+                plannedBy: recorder.userID
+            )
+        }
+        await expectError(.conflict) { try await repositories.stockpile.planDestruction(plan(weapons.map(\.id)), by: recorder) }
+        #expect(try await repositories.stockpile.weapon(weapons[0].id, owner: Self.ken).status == .surplus, "nothing of a refused plan stays")
+        #expect(try await repositories.stockpile.destructions(owner: Self.ken).isEmpty)
+        let event = plan(weapons.prefix(2).map(\.id))
+        try await repositories.stockpile.planDestruction(event, by: recorder)
+        #expect(try await repositories.stockpile.weapon(weapons[0].id, owner: Self.ken).status == .awaitingDestruction)
+
+        let day = CalendarDate("2026-12-01")!
+        await expectError(.invalid) {
+            _ = try await repositories.stockpile.recordDestruction(
+                event.id,
+                on: day,
+                witnesses: ["Insp. Mwangi", " insp. mwangi "],
+                by: recorder,
+                at: now
+            )
+        }
+        await expectError(.conflict) { _ = try await repositories.stockpile.verifyDestruction(event.id, note: "seen", by: verifier, at: now) }
+        let recorded = try await repositories.stockpile.recordDestruction(
+            event.id,
+            on: day,
+            witnesses: ["Insp. Mwangi", "Ms. Achieng (UNDP)"],
+            by: recorder,
+            at: now
+        )
+        #expect(recorded.status == .recorded && recorded.recordedBy == recorder.userID)
+        #expect(try await repositories.stockpile.weapon(weapons[0].id, owner: Self.ken).status == .awaitingDestruction, "not until verified")
+        await expectError(.forbidden) { _ = try await repositories.stockpile.verifyDestruction(event.id, note: "all cut", by: recorder, at: now) }
+        await expectError(.notFound) { _ = try await repositories.stockpile.verifyDestruction(event.id, note: "x", by: officer(Self.uga), at: now) }
+        let verified = try await repositories.stockpile.verifyDestruction(event.id, note: "Counted 2 receivers cut in three", by: verifier, at: now)
+        #expect(verified.status == .verified && verified.verifiedBy == verifier.userID)
+        #expect(try await repositories.stockpile.destruction(event.id, owner: Self.ken) == verified)
+        for weapon in weapons.prefix(2) {
+            let destroyed = try await repositories.stockpile.weapon(weapon.id, owner: Self.ken)
+            #expect(destroyed.status == .destroyed && destroyed.site == nil)
+            #expect(
+                try await repositories.stockpile.movements(of: weapon.id, owner: Self.ken).map(\.kind).suffix(2) == [.destructionPlanned, .destroyed]
+            )
+        }
+        #expect(try await repositories.stockpile.weapon(weapons[2].id, owner: Self.ken).status == .inStore)
+    }
+}

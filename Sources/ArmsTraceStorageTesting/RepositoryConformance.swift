@@ -41,6 +41,7 @@ public struct RepositoryConformance: Sendable {
         try await referenceContributionsRoundTrip()
         try await stockMovesFollowTheRules()
         try await stockChecksReconcileAndLossesAreShared()
+        try await destructionNeedsWitnessesAndAnIndependentVerifier()
     }
 
     // MARK: - Fixtures

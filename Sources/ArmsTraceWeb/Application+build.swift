@@ -232,7 +232,7 @@ package func buildRouter(
     TokenController(service: tokens).addRoutes(to: api)
     UserController(service: users).addRoutes(to: api)
     ReferenceController(service: reference).addRoutes(to: api)
-    StockController(service: stock).addRoutes(to: api)
+    StockController(service: stock, templates: templates).addRoutes(to: api)
     return router
 }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StoreCopyTests {
     /// A database with something in every kind of table: demo records and traces, users with sign-ins and sessions,
     /// searches with notices, settings, a published marking scheme and reference entries, a stockpile with movements, a
-    /// check and a loss, a signed audit head.
+    /// check, a destruction and a loss, a signed audit head.
     static func busyStore() async throws -> any Store {
         let store = try await StoreKind.sqlite.make()
         let users = try await store.seedDemo(records: 300, traces: 12, seed: 5)
@@ -65,6 +65,12 @@ import Testing
         let check = try await stock.startCheck(site: depot.id, by: actor)
         _ = try await stock.recordCount(["ST-2"], in: check.id, by: actor)
         _ = try await stock.closeCheck(check.id, by: actor)
+        _ = try await stock.apply(.designateSurplus(reason: "obsolete"), to: received[1].id, by: actor)
+        let destruction = try await stock.planDestruction(
+            DestructionInput(method: "cutting", place: "Depot", plannedFor: "2026-12-01", weapons: [received[1].id.description]),
+            by: actor
+        )
+        _ = try await stock.recordDestruction(destruction.id, on: CalendarDate("2026-12-01")!, witnesses: ["A", "B"], by: actor)
         let loss = StockLoss(stolen: true, date: CalendarDate("2026-11-20")!, place: "Depot", circumstances: "Missing at the check")
         _ = try await stock.apply(.reportLoss(loss), to: received[2].id, by: actor)
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())

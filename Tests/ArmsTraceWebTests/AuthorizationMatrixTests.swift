@@ -131,6 +131,19 @@ import Testing
         "POST /api/v1/stock/checks/{id}/counts": [
             .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
         ],
+        "GET /api/v1/stock/destructions": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/stock/destructions": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/stock/destructions/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
+        "GET /api/v1/stock/destructions/{id}/certificate": [
+            .own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
+        ],
+        "POST /api/v1/stock/destructions/{id}/record": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        // Recorded by the officer in the fixture: the admin may verify, the officer who recorded it may not.
+        "POST /api/v1/stock/destructions/{id}/verify": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
         "POST /api/v1/stock/checks/{id}/close": [
             .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
         ],
@@ -308,8 +321,44 @@ import Testing
                 let weaponID = try #require((received["weapons"] as? [[String: Any]])?.first?["id"] as? String)
                 let check = try await Self.post(client, world, admin, "/api/v1/stock/checks", ["site": siteID])
                 let checkID = try #require(check["id"] as? String)
+                // A destruction of a second, surplus weapon: recorded by the member's officer when the cell verifies.
+                let recorder = target == .own ? "ken" : "uga"
+                let spare = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/stock/weapons",
+                    ["weapons": [["serial_number": "S-\(tag)", "category": "assault_rifle", "make": "Norinco", "site": siteID]]]
+                )
+                let spareID = try #require((spare["weapons"] as? [[String: Any]])?.first?["id"] as? String)
+                let surplus = try await client.execute(
+                    uri: "/api/v1/stock/weapons/\(spareID)/surplus",
+                    method: .post,
+                    headers: world.headers(admin),
+                    body: json(["reason": "obsolete"])
+                )
+                #expect(surplus.status == .ok)
+                let plan = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/stock/destructions",
+                    ["method": "cutting", "place": "Depot", "planned_for": "2026-12-01", "weapons": [spareID]]
+                )
+                let destructionID = try #require(plan["id"] as? String)
+                if template.hasSuffix("/verify") {
+                    let recorded = try await client.execute(
+                        uri: "/api/v1/stock/destructions/\(destructionID)/record",
+                        method: .post,
+                        headers: world.headers(recorder),
+                        body: json(["date": "2026-12-01", "witnesses": ["A", "B"]])
+                    )
+                    #expect(recorded.status == .ok, "\(recorded.text)")
+                }
                 path = path.replacingOccurrences(of: "{step}", with: "issue")
-                path = path.replacingOccurrences(of: "{id}", with: template.hasPrefix("/api/v1/stock/checks") ? checkID : weaponID)
+                let object =
+                    template.hasPrefix("/api/v1/stock/checks") ? checkID : template.hasPrefix("/api/v1/stock/destructions") ? destructionID : weaponID
+                path = path.replacingOccurrences(of: "{id}", with: object)
                 switch template {
                 case "/api/v1/stock/sites":
                     body = ["name": "New site \(tag)", "kind": "unit_armoury", "custodian": "Sgt. W", "security_level": "medium"]
@@ -318,6 +367,17 @@ import Testing
                 case "/api/v1/stock/weapons/{id}/{step}": body = ["holder": "Cpl. K", "document": "IV-1"]
                 case "/api/v1/stock/checks": body = ["site": siteID]
                 case "/api/v1/stock/checks/{id}/counts": body = ["serials": ["M-\(tag)"]]
+                case "/api/v1/stock/destructions" where method == .post:
+                    let surplus = try await client.execute(
+                        uri: "/api/v1/stock/weapons/\(weaponID)/surplus",
+                        method: .post,
+                        headers: world.headers(admin),
+                        body: json(["reason": "obsolete"])
+                    )
+                    #expect(surplus.status == .ok)
+                    body = ["method": "crushing", "place": "Depot", "planned_for": "2026-12-02", "weapons": [weaponID]]
+                case "/api/v1/stock/destructions/{id}/record": body = ["date": "2026-12-01", "witnesses": ["Insp. M", "Ms. A"]]
+                case "/api/v1/stock/destructions/{id}/verify": body = ["verification": "Receivers cut"]
                 default: break
                 }
                 return (path, method == .post ? body ?? [:] : nil)

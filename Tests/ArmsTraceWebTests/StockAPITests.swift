@@ -85,4 +85,89 @@ import Testing
             #expect(actions.filter { $0 == "stock_move" }.count == 3 && actions.contains("stock_check") && actions.contains("stock_receive"))
         }
     }
+
+    @Test func surplusIsDestroyedBeforeTwoWitnessesAndSignedOffByAnotherUser() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let site = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/sites",
+                ["name": "Gilgil armoury", "kind": "unit_armoury", "custodian": "Sgt. Wanjiru", "security_level": "medium"]
+            )
+            let siteID = try #require(site.object["id"] as? String)
+            let received = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/weapons",
+                [
+                    "weapons": (1...3).map {
+                        ["serial_number": "G3-\($0)", "category": "rifle_carbine", "make": "Heckler & Koch", "model": "G3", "site": siteID]
+                    }
+                ]
+            )
+            let ids = try #require((received.object["weapons"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+            let early = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/destructions",
+                ["method": "cutting", "place": "Gilgil", "planned_for": "2026-12-10", "weapons": ids]
+            )
+            #expect(early.status == .conflict && early.text.contains("only surplus weapons are destroyed"))
+            for id in ids {
+                let surplus = try await Self.post(client, world, "ken", "/api/v1/stock/weapons/\(id)/surplus", ["reason": "Replaced by new rifles"])
+                #expect(surplus.object["status"] as? String == "surplus")
+            }
+            let plan = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/destructions",
+                ["method": "cutting", "place": "Gilgil", "planned_for": "2026-12-10", "weapons": ids]
+            )
+            #expect(plan.status == .created)
+            let id = try #require(plan.object["id"] as? String)
+            let oneWitness = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/destructions/\(id)/record",
+                ["date": "2026-12-10", "witnesses": ["Insp. Mwangi"]]
+            )
+            #expect(oneWitness.status == .unprocessableContent && oneWitness.errorFields == ["witnesses"])
+            let recorded = try await Self.post(
+                client,
+                world,
+                "ken",
+                "/api/v1/stock/destructions/\(id)/record",
+                ["date": "2026-12-10", "witnesses": ["Insp. Mwangi", "Ms. Achieng, UNDP"]]
+            )
+            #expect(recorded.object["status"] as? String == "recorded")
+            let draft = try await client.execute(uri: "/api/v1/stock/destructions/\(id)/certificate", method: .get, headers: world.headers("ken"))
+            #expect(draft.text.contains("Not a certificate yet"))
+            let own = try await Self.post(client, world, "ken", "/api/v1/stock/destructions/\(id)/verify", ["verification": "All cut"])
+            #expect(own.status == .forbidden && own.text.contains("independent verifier"))
+            let verified = try await Self.post(
+                client,
+                world,
+                "kenAdmin",
+                "/api/v1/stock/destructions/\(id)/verify",
+                ["verification": "Three receivers cut through the trunnion; serials read against the plan"]
+            )
+            #expect(verified.status == .ok && verified.object["status"] as? String == "verified")
+            let certificate = try await client.execute(
+                uri: "/api/v1/stock/destructions/\(id)/certificate",
+                method: .get,
+                headers: world.headers("kenAnalyst")
+            )
+            #expect(certificate.status == .ok && certificate.text.contains("<h1>Destruction certificate</h1>"))
+            for serial in ["G3-1", "G3-2", "G3-3"] { #expect(certificate.text.contains("<td class=\"serial\">\(serial)</td>")) }
+            #expect(certificate.text.contains("Heckler &amp; Koch") && certificate.text.contains("Insp. Mwangi; Ms. Achieng, UNDP"))
+            let destroyed = try await client.execute(uri: "/api/v1/stock/weapons?status=destroyed", method: .get, headers: world.headers("ken"))
+            #expect((destroyed.object["weapons"] as? [Any])?.count == 3, "destroyed weapons stay on record")
+        }
+    }
 }

@@ -28,6 +28,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case stockReceive = "stock_receive"
         case stockMove = "stock_move"
         case stockCheck = "stock_check"
+        case stockDestruction = "stock_destruction"
         case auditRead = "audit_read"
         case signIn = "sign_in"
         case signInFailed = "sign_in_failed"

@@ -50,4 +50,29 @@ public protocol StockpileRepository: Sendable {
 
     /// One of the member's checks.
     func check(_ id: StockCheck.ID, owner: MemberCode) async throws -> StockCheck
+
+    /// Plans a destruction: the event, and its weapons (surplus, the member's) set aside as awaiting destruction,
+    /// each with its movement, in one transaction.
+    /// - Throws: `.notFound` for a weapon not the member's; `.conflict` for one not surplus.
+    func planDestruction(_ event: DestructionEvent, by actor: Actor) async throws
+
+    /// Records a planned destruction as done (``DestructionEvent/recorded(on:witnesses:by:at:)``).
+    func recordDestruction(
+        _ id: DestructionEvent.ID,
+        on date: CalendarDate,
+        witnesses: [String],
+        by actor: Actor,
+        at now: Date
+    ) async throws
+        -> DestructionEvent
+
+    /// Signs off a recorded destruction (``DestructionEvent/verified(note:by:at:)``): its weapons become destroyed,
+    /// each with its movement, in the same transaction.
+    func verifyDestruction(_ id: DestructionEvent.ID, note: String, by actor: Actor, at now: Date) async throws -> DestructionEvent
+
+    /// One of the member's destructions.
+    func destruction(_ id: DestructionEvent.ID, owner: MemberCode) async throws -> DestructionEvent
+
+    /// The member's destructions, newest first.
+    func destructions(owner: MemberCode) async throws -> [DestructionEvent]
 }

@@ -112,4 +112,51 @@ public struct StockpileService: Sendable {
         try actor.require(.readStock)
         return try await repositories.stockpile.check(id, owner: actor.member)
     }
+
+    // MARK: - Destruction
+
+    /// Plans a destruction of the member's surplus weapons; they are set aside as awaiting destruction.
+    public func planDestruction(_ input: DestructionInput, by actor: Actor) async throws -> DestructionEvent {
+        try actor.require(.manageStock)
+        let event = try input.validated(owner: actor.member, by: actor, at: Date().wholeMilliseconds)
+        try await repositories.stockpile.planDestruction(event, by: actor)
+        return event
+    }
+
+    /// Records a planned destruction as done before at least two witnesses.
+    public func recordDestruction(
+        _ id: DestructionEvent.ID,
+        on date: CalendarDate,
+        witnesses: [String],
+        by actor: Actor
+    ) async throws
+        -> DestructionEvent
+    {
+        try actor.require(.manageStock)
+        return try await repositories.stockpile.recordDestruction(id, on: date, witnesses: witnesses, by: actor, at: Date().wholeMilliseconds)
+    }
+
+    /// Signs off a recorded destruction; the verifier must be a user other than the one who recorded it.
+    public func verifyDestruction(_ id: DestructionEvent.ID, note: String, by actor: Actor) async throws -> DestructionEvent {
+        try actor.require(.manageStock)
+        return try await repositories.stockpile.verifyDestruction(id, note: note, by: actor, at: Date().wholeMilliseconds)
+    }
+
+    public func destruction(_ id: DestructionEvent.ID, by actor: Actor) async throws -> DestructionEvent {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.destruction(id, owner: actor.member)
+    }
+
+    public func destructions(by actor: Actor) async throws -> [DestructionEvent] {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.destructions(owner: actor.member)
+    }
+
+    /// A destruction with every weapon it covers, for its certificate.
+    public func certificate(_ id: DestructionEvent.ID, by actor: Actor) async throws -> (DestructionEvent, [StockWeapon]) {
+        let event = try await destruction(id, by: actor)
+        var weapons: [StockWeapon] = []
+        for weaponID in event.weapons { weapons.append(try await repositories.stockpile.weapon(weaponID, owner: actor.member)) }
+        return (event, weapons)
+    }
 }

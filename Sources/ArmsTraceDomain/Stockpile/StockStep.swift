@@ -43,6 +43,8 @@ public struct StockLoss: Sendable, Equatable {
 public struct StockMovement: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case receipt, issue, `return`, dispatch, receive, surplus, lost, stolen
+        case destructionPlanned = "destruction_planned"
+        case destroyed
     }
 
     public var weapon: StockWeapon.ID

@@ -233,6 +233,16 @@ public struct StoreTable: Sendable {
             key: ["check_id", "sequence"],
             [("check_id", .uuid), ("sequence", .integer), ("serial", .text), ("counted_at", .timestamp), ("user_id", .uuid)]
         ),
+        StoreTable(
+            "destruction_event",
+            key: ["id"],
+            [
+                ("id", .uuid), ("owner_code", .text), ("method", .text), ("place", .text), ("planned_for", .date), ("status", .text),
+                ("planned_at", .timestamp), ("planned_by", .uuid), ("destroyed_on", .date), ("witnesses", .json), ("recorded_at", .timestamp),
+                ("recorded_by", .uuid), ("verified_at", .timestamp), ("verified_by", .uuid), ("verification", .text),
+            ]
+        ),
+        StoreTable("destruction_item", key: ["event_id", "position"], [("event_id", .uuid), ("position", .integer), ("weapon_id", .uuid)]),
     ]
 }
 

@@ -20,7 +20,43 @@ enum PostgresMigrations {
         ("2026-11-29-03-reference-data", referenceData),
         // The stockpile (as SQLite's migration 12).
         ("2026-11-29-04-stockpile", stockpile),
+        // Destruction (as SQLite's migration 13).
+        ("2026-11-29-05-destruction", destruction),
     ]
+
+    static let destruction = """
+        CREATE TABLE destruction_event (
+            id uuid PRIMARY KEY,
+            owner_code text NOT NULL REFERENCES member(code),
+            method text NOT NULL CHECK (method IN ('cutting', 'crushing', 'smelting', 'burning', 'other')),
+            place text NOT NULL,
+            planned_for date NOT NULL,
+            status text NOT NULL CHECK (status IN ('planned', 'recorded', 'verified')),
+            planned_at timestamptz NOT NULL,
+            planned_by uuid,
+            destroyed_on date,
+            witnesses json NOT NULL,
+            recorded_at timestamptz,
+            recorded_by uuid,
+            verified_at timestamptz,
+            verified_by uuid,
+            verification text,
+            CHECK ((status = 'planned') = (recorded_at IS NULL)),
+            CHECK ((status = 'verified') = (verified_at IS NOT NULL)),
+            CHECK (verified_by IS NULL OR recorded_by IS NULL OR verified_by <> recorded_by)
+        );
+        CREATE INDEX destruction_event_owner ON destruction_event(owner_code, planned_at);
+        CREATE TABLE destruction_item (
+            event_id uuid NOT NULL REFERENCES destruction_event(id),
+            position integer NOT NULL,
+            weapon_id uuid NOT NULL REFERENCES stock_weapon(id),
+            PRIMARY KEY (event_id, position)
+        );
+        CREATE INDEX destruction_item_weapon ON destruction_item(weapon_id);
+        ALTER TABLE stock_movement DROP CONSTRAINT stock_movement_kind_check;
+        ALTER TABLE stock_movement ADD CONSTRAINT stock_movement_kind_check CHECK (kind IN ('receipt', 'issue', 'return', 'dispatch',
+            'receive', 'surplus', 'lost', 'stolen', 'destruction_planned', 'destroyed'));
+        """
 
     static let stockpile = """
         CREATE TABLE stock_site (

@@ -131,15 +131,7 @@ struct PostgresStockpileRepository: StockpileRepository {
                 next.lossRecord = recordID
                 movement.detail = (movement.detail ?? "") + "; shared record \(recordID)"
             }
-            try await connection.rows(
-                """
-                UPDATE stock_weapon SET version = \(next.version), condition = \(next.condition.rawValue), status = \(next.status.rawValue),
-                    site_id = \(next.site?.uuid), holder = \(next.holder), transit = \(try next.transit.map(StockRows.json))::json,
-                    surplus_reason = \(next.surplusReason), loss_record_id = \(next.lossRecord?.uuid), updated_at = \(next.updatedAt.stored)
-                WHERE id = \(id.uuid)
-                """,
-                database.logger
-            )
+            try await update(connection, next)
             try await append(connection, movement)
             try await database.audit(connection, .stockMoved(movement, serial: current.serialNumber, by: actor))
             return next
@@ -228,7 +220,19 @@ struct PostgresStockpileRepository: StockpileRepository {
 
     // MARK: - Rows
 
-    private func append(_ connection: PostgresConnection, _ movement: StockMovement) async throws {
+    func update(_ connection: PostgresConnection, _ weapon: StockWeapon) async throws {
+        try await connection.rows(
+            """
+            UPDATE stock_weapon SET version = \(weapon.version), condition = \(weapon.condition.rawValue), status = \(weapon.status.rawValue),
+                site_id = \(weapon.site?.uuid), holder = \(weapon.holder), transit = \(try weapon.transit.map(StockRows.json))::json,
+                surplus_reason = \(weapon.surplusReason), loss_record_id = \(weapon.lossRecord?.uuid), updated_at = \(weapon.updatedAt.stored)
+            WHERE id = \(weapon.id.uuid)
+            """,
+            database.logger
+        )
+    }
+
+    func append(_ connection: PostgresConnection, _ movement: StockMovement) async throws {
         try await connection.rows(
             """
             INSERT INTO stock_movement (weapon_id, kind, at, member_code, user_id, from_site, to_site, holder, document, detail)
@@ -240,7 +244,7 @@ struct PostgresStockpileRepository: StockpileRepository {
         )
     }
 
-    private func fetch(_ connection: PostgresConnection, _ id: StockWeapon.ID, owner: MemberCode, forUpdate: Bool) async throws -> StockWeapon? {
+    func fetch(_ connection: PostgresConnection, _ id: StockWeapon.ID, owner: MemberCode, forUpdate: Bool) async throws -> StockWeapon? {
         let rows =
             forUpdate
             ? try await connection.rows(

@@ -508,6 +508,65 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-13-destruction") { db in
+            try db.execute(
+                sql: """
+                    -- Destruction (PoA III 14; MOSAIC 05.50): planned, recorded before two witnesses, verified by another user.
+                    CREATE TABLE destruction_event (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        method TEXT NOT NULL CHECK (method IN ('cutting', 'crushing', 'smelting', 'burning', 'other')),
+                        place TEXT NOT NULL,
+                        planned_for TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('planned', 'recorded', 'verified')),
+                        planned_at TEXT NOT NULL,
+                        planned_by TEXT,
+                        destroyed_on TEXT,
+                        witnesses TEXT NOT NULL,
+                        recorded_at TEXT,
+                        recorded_by TEXT,
+                        verified_at TEXT,
+                        verified_by TEXT,
+                        verification TEXT,
+                        CHECK ((status = 'planned') = (recorded_at IS NULL)),
+                        CHECK ((status = 'verified') = (verified_at IS NOT NULL)),
+                        CHECK (verified_by IS NULL OR recorded_by IS NULL OR verified_by <> recorded_by)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX destruction_event_owner ON destruction_event(owner_code, planned_at);
+                    CREATE TABLE destruction_item (
+                        event_id TEXT NOT NULL REFERENCES destruction_event(id),
+                        position INTEGER NOT NULL,
+                        weapon_id TEXT NOT NULL REFERENCES stock_weapon(id),
+                        PRIMARY KEY (event_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX destruction_item_weapon ON destruction_item(weapon_id);
+
+                    -- The movements' kinds gain the two steps of a destruction: SQLite changes a CHECK by rebuilding.
+                    CREATE TABLE stock_movement_new (
+                        sequence INTEGER PRIMARY KEY,
+                        weapon_id TEXT NOT NULL REFERENCES stock_weapon(id),
+                        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'issue', 'return', 'dispatch', 'receive', 'surplus', 'lost', 'stolen',
+                            'destruction_planned', 'destroyed')),
+                        at TEXT NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        user_id TEXT,
+                        from_site TEXT REFERENCES stock_site(id),
+                        to_site TEXT REFERENCES stock_site(id),
+                        holder TEXT,
+                        document TEXT,
+                        detail TEXT
+                    );
+                    INSERT INTO stock_movement_new SELECT * FROM stock_movement;
+                    DROP TABLE stock_movement;
+                    ALTER TABLE stock_movement_new RENAME TO stock_movement;
+                    CREATE INDEX stock_movement_weapon ON stock_movement(weapon_id, sequence);
+                    CREATE TRIGGER stock_movement_append_only BEFORE UPDATE ON stock_movement
+                        BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+                    CREATE TRIGGER stock_movement_no_delete BEFORE DELETE ON stock_movement
+                        BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -216,7 +216,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         )
     }
 
-    private static func update(_ db: Database, _ weapon: StockWeapon) throws {
+    static func update(_ db: Database, _ weapon: StockWeapon) throws {
         try db.execute(
             sql: """
                 UPDATE stock_weapon SET version = ?, condition = ?, status = ?, site_id = ?, holder = ?, transit = ?, surplus_reason = ?,
@@ -239,7 +239,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         ]
     }
 
-    private static func append(_ db: Database, _ movement: StockMovement) throws {
+    static func append(_ db: Database, _ movement: StockMovement) throws {
         try db.execute(
             sql: """
                 INSERT INTO stock_movement (weapon_id, kind, at, member_code, user_id, from_site, to_site, holder, document, detail)
@@ -252,7 +252,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         )
     }
 
-    private static func fetch(_ db: Database, _ id: StockWeapon.ID, owner: MemberCode) throws -> StockWeapon? {
+    static func fetch(_ db: Database, _ id: StockWeapon.ID, owner: MemberCode) throws -> StockWeapon? {
         try Row.fetchOne(db, sql: "SELECT * FROM stock_weapon WHERE id = ? AND owner_code = ?", arguments: [id.description, owner.rawValue])
             .map(weapon)
     }
@@ -328,12 +328,12 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         )
     }
 
-    private static func member(_ text: String) throws -> MemberCode {
+    static func member(_ text: String) throws -> MemberCode {
         guard let code = MemberCode(text) else { throw StorageError("'\(text)' is not a member code") }
         return code
     }
 
-    private static func enumeration<T: RawRepresentable>(_ row: Row, _ column: String) throws -> T where T.RawValue == String {
+    static func enumeration<T: RawRepresentable>(_ row: Row, _ column: String) throws -> T where T.RawValue == String {
         let text: String = row[column]
         guard let value = T(rawValue: text) else { throw StorageError("column \(column) holds '\(text)', no \(T.self)") }
         return value

@@ -2,11 +2,13 @@ import ArmsTraceDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Mustache
 
 /// `/api/v1/stock/…`: the member's stockpile (PoA III 6, 8, 14): sites, weapons received one by one, their
 /// movements, physical checks and losses. Another member's stock answers 404.
 struct StockController {
     let service: StockpileService
+    let templates: MustacheLibrary
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("stock/sites", use: sites)
@@ -20,6 +22,12 @@ struct StockController {
         api.get("stock/checks/:id", use: check)
         api.post("stock/checks/:id/counts", use: count)
         api.post("stock/checks/:id/close", use: close)
+        api.get("stock/destructions", use: destructions)
+        api.post("stock/destructions", use: planDestruction)
+        api.get("stock/destructions/:id", use: destruction)
+        api.post("stock/destructions/:id/record", use: recordDestruction)
+        api.post("stock/destructions/:id/verify", use: verifyDestruction)
+        api.get("stock/destructions/:id/certificate", use: certificate)
     }
 
     struct Sites: ResponseEncodable {
@@ -218,6 +226,84 @@ struct StockController {
 
     @Sendable func close(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
         JSONBody(try await service.closeCheck(try Self.checkID(context), by: context.actor))
+    }
+
+    // MARK: - Destruction
+
+    struct Destructions: ResponseEncodable {
+        var destructions: [DestructionEvent]
+    }
+
+    @Sendable func destructions(_ request: Request, context: AuthenticatedContext) async throws -> Destructions {
+        Destructions(destructions: try await service.destructions(by: context.actor))
+    }
+
+    @Sendable func planDestruction(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: DestructionInput.self, context: context)
+        let event = try await service.planDestruction(input, by: context.actor)
+        return try created(event, at: "/api/v1/stock/destructions/\(event.id)", request, context)
+    }
+
+    @Sendable func destruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
+        JSONBody(try await service.destruction(try Self.destructionID(context), by: context.actor))
+    }
+
+    struct RecordInput: Decodable {
+        var date: CalendarDate
+        var witnesses: [String]
+    }
+
+    @Sendable func recordDestruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
+        let id = try Self.destructionID(context)
+        try context.actor.require(.manageStock)
+        let input = try await request.decodeJSON(as: RecordInput.self, context: context)
+        return JSONBody(try await service.recordDestruction(id, on: input.date, witnesses: input.witnesses, by: context.actor))
+    }
+
+    struct VerifyInput: Decodable {
+        var verification: String
+    }
+
+    @Sendable func verifyDestruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
+        let id = try Self.destructionID(context)
+        try context.actor.require(.manageStock)
+        let input = try await request.decodeJSON(as: VerifyInput.self, context: context)
+        return JSONBody(try await service.verifyDestruction(id, note: input.verification, by: context.actor))
+    }
+
+    /// The destruction certificate: the event, its witnesses and verification, and every serial it destroyed.
+    @Sendable func certificate(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let (event, weapons) = try await service.certificate(try Self.destructionID(context), by: context.actor)
+        let verified = event.status == .verified
+        let fields: [[String: String]] = [
+            ("Method", event.method.rawValue), ("Place", event.place), ("Planned for", event.plannedFor.description),
+            ("Destroyed on", event.destroyedOn?.description), ("Witnesses", event.witnesses.isEmpty ? nil : event.witnesses.joined(separator: "; ")),
+            ("Recorded", event.recordedAt?.minuteText), ("Verified", event.verifiedAt?.minuteText), ("Verification", event.verification),
+        ].compactMap { label, value in value.map { ["label": label, "value": $0] } }
+        let object: [String: Any] = [
+            "title": "Destruction certificate \(event.id) · ArmsTrace",
+            "heading": verified ? "Destruction certificate" : "Destruction record",
+            "id": event.id.description,
+            "member": Countries.name(of: event.owner.rawValue).map { "\($0) (\(event.owner))" } ?? event.owner.rawValue,
+            "verified": verified,
+            "status": event.status.rawValue,
+            "fields": fields,
+            "count": weapons.count,
+            "weapons": weapons.enumerated().map { index, weapon -> [String: Any] in
+                [
+                    "number": index + 1, "serial": weapon.serialNumber, "category": weapon.category.rawValue, "make": weapon.make,
+                    "model": weapon.model ?? "", "calibre": weapon.calibre ?? "", "status": weapon.status.rawValue,
+                ]
+            },
+            "printedAt": Date().minuteText,
+        ]
+        return try HTML(templates, "destruction-certificate", object)
+    }
+
+    static func destructionID(_ context: AuthenticatedContext) throws -> DestructionEvent.ID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = DestructionEvent.ID(text) else { throw DomainError.notFound(entity: "destruction", id: text) }
+        return id
     }
 
     // MARK: -

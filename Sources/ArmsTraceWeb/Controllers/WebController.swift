@@ -26,7 +26,7 @@ struct WebController {
     static let templateNames = [
         "layout", "home", "login", "error", "account", "dashboard", "records", "record", "record-form", "upload", "search",
         "traces", "trace", "trace-new", "trace-sections", "trace-print", "trace-statistics", "notifications", "statistics",
-        "settings", "audit", "reference", "reference-edit",
+        "settings", "audit", "reference", "reference-edit", "destruction-certificate",
     ]
 
     func addRoutes(to router: Router<AppRequestContext>) {

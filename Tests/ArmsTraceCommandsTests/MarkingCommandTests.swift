@@ -49,3 +49,48 @@ import Testing
         #expect(published.map(\.version) == [2, 3] && published.allSatisfy { $0.member.rawValue == "KEN" && $0.kind == .state })
     }
 }
+
+/// `armstrace stock` against a real database file: an inventory imported all or nothing, a check run from a file of
+/// counted serials, a loss reported by serial.
+@Suite struct StockCommandTests {
+    func run(_ arguments: [String]) async throws {
+        var command = try ArmsTraceCommand.parseAsRoot(arguments)
+        if var asynchronous = command as? any AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+    }
+
+    @Test func anInventoryIsImportedCheckedAndALossReported() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("armstrace-stock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("db.sqlite").path
+        let common = ["--member", "KEN", "--database", database]
+        try await run(["member", "add", "KEN", "--name", "Kenya", "--database", database])
+        try await run(["stock", "add-site", "--name", "Kahawa depot", "--kind", "depot", "--custodian", "Maj. O", "--security", "high"] + common)
+
+        let header = "serial_number,category,make,model,site,state_mark\n"
+        let rows = (1...20).map { "KE\($0),assault_rifle,Norinco,Type 56,Kahawa depot,GK \($0)" }
+        let bad = directory.appendingPathComponent("bad.csv").path
+        try Data((header + rows.joined(separator: "\n") + "\nKE99,musket,Norinco,,Kahawa depot,\n").utf8).write(to: URL(fileURLWithPath: bad))
+        await #expect(throws: ExitCode.self) { try await run(["stock", "import", bad] + common) }
+        let good = directory.appendingPathComponent("good.csv").path
+        try Data((header + rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: good))
+        try await run(["stock", "import", good] + common)
+
+        let counted = directory.appendingPathComponent("counted.txt").path
+        try Data((1...20).filter { $0 != 7 }.map { "KE \($0)" }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: counted))
+        try await run(["stock", "check", "--site", "kahawa depot", counted] + common)
+        try await run(
+            ["stock", "loss", "--serial", "KE7", "--stolen", "--date", "2026-11-28", "--place", "Kahawa", "--circumstances", "Missing at the check"]
+                + common
+        )
+
+        let store = try openStore(database)
+        let kenya = MemberCode("KEN")!
+        let weapons = try await store.repositories.stockpile.weapons(owner: kenya, site: nil, status: nil, limit: 100, cursor: nil).items
+        let stolen = weapons.filter { $0.status == .stolen }
+        let record = try await store.repositories.records.get(try #require(stolen.first?.lossRecord), viewer: MemberCode("UGA")!)
+        await store.close()
+        #expect(weapons.count == 20, "the bad file stored nothing; the good one all")
+        #expect(stolen.map(\.serialNumber) == ["KE7"] && record.details.status == .stolen && record.details.serialNumber == "KE7")
+    }
+}

@@ -29,6 +29,9 @@ public protocol StockpileRepository: Sendable {
     ) async throws
         -> Page<StockWeapon>
 
+    /// The member's weapons whose serial compares as `serialKey` (``StockWeapon/serialKey``).
+    func weapons(owner: MemberCode, serialKey: String) async throws -> [StockWeapon]
+
     /// A weapon's movements, oldest first.
     func movements(of id: StockWeapon.ID, owner: MemberCode) async throws -> [StockMovement]
 

@@ -50,6 +50,35 @@ public struct StockpileService: Sendable {
         return weapons
     }
 
+    /// Imports an existing inventory from CSV (``StockCSV``), all or nothing, in one transaction; with `dryRun` only
+    /// checks it.
+    /// - Returns: how many weapons the file holds (received unless `dryRun`).
+    /// - Throws: ``RecordCSV/ProblemList`` naming every problem by line and column; `.conflict` for a weapon the stock
+    ///   holds already.
+    public func importInventory(csv bytes: [UInt8], dryRun: Bool, by actor: Actor) async throws -> Int {
+        try actor.require(.manageStock)
+        let sites = Dictionary(
+            try await repositories.stockpile.sites(owner: actor.member).map { ($0.name, $0.id) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let weapons = try StockCSV.read(bytes, sites: sites, owner: actor.member, at: Date().wholeMilliseconds)
+        if !dryRun { try await repositories.stockpile.receive(weapons, by: actor) }
+        return weapons.count
+    }
+
+    /// One of the member's weapons by make and serial as read (letters and digits compared), for the command line and
+    /// the pages, where people type serials rather than IDs.
+    /// - Throws: `.notFound` when none or several match.
+    public func weapon(serial: String, make: String?, by actor: Actor) async throws -> StockWeapon {
+        try actor.require(.readStock)
+        let matches = try await repositories.stockpile.weapons(owner: actor.member, serialKey: StockWeapon.serialKey(serial))
+            .filter { weapon in make.map { weapon.make.lowercased() == $0.lowercased() } ?? true }
+        guard matches.count == 1, let weapon = matches.first else {
+            throw DomainError.notFound(entity: "weapon", id: matches.isEmpty ? serial : "\(serial) (\(matches.count) weapons; name the make)")
+        }
+        return weapon
+    }
+
     public func weapon(_ id: StockWeapon.ID, by actor: Actor) async throws -> StockWeapon {
         try actor.require(.readStock)
         return try await repositories.stockpile.weapon(id, owner: actor.member)

@@ -76,6 +76,13 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         return Page(readAhead: rows, limit: limit) { $0.id.description }
     }
 
+    func weapons(owner: MemberCode, serialKey: String) async throws -> [StockWeapon] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stock_weapon WHERE owner_code = ? AND serial_key = ?", arguments: [owner.rawValue, serialKey])
+                .map(Self.weapon)
+        }
+    }
+
     func movements(of id: StockWeapon.ID, owner: MemberCode) async throws -> [StockMovement] {
         _ = try await weapon(id, owner: owner)
         return try await read { db in
@@ -206,14 +213,13 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
     // MARK: - Rows
 
     private static func insert(_ db: Database, _ weapon: StockWeapon) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stock_weapon (id, owner_code, version, serial_number, serial_key, category, make, model, calibre, markings,
                     condition, status, site_id, holder, transit, surplus_reason, loss_record_id, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: StatementArguments(try values(weapon))
-        )
+                """
+        ).execute(arguments: StatementArguments(try values(weapon)))
     }
 
     static func update(_ db: Database, _ weapon: StockWeapon) throws {
@@ -240,11 +246,12 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
     }
 
     static func append(_ db: Database, _ movement: StockMovement) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stock_movement (weapon_id, kind, at, member_code, user_id, from_site, to_site, holder, document, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 movement.weapon.description, movement.kind.rawValue, movement.at, movement.member.rawValue, movement.userID?.description,
                 movement.fromSite?.description, movement.toSite?.description, movement.holder, movement.document, movement.detail,

@@ -220,6 +220,7 @@ package func buildRouter(
     SettingsPages(members: members, users: users, tokens: tokens, traces: traces, audit: audit, renderer: renderer).addRoutes(to: pages)
     ReferencePage(service: reference, renderer: renderer).addRoutes(to: pages)
     ReferenceEditPage(service: reference, renderer: renderer).addRoutes(to: pages)
+    StockPages(service: stock, renderer: renderer, templates: templates).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))

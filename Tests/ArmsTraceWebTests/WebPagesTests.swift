@@ -34,6 +34,10 @@ import Testing
         "GET /account": [.ok, .ok, .ok, .ok],
         "GET /reference": [.ok, .ok, .ok, .ok],
         "GET /reference/edit": [.ok, .forbidden, .forbidden, .forbidden],
+        "GET /stock": [.ok, .ok, .ok, .forbidden],
+        "GET /stock/weapons/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /stock/checks/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /stock/destructions/{id}": [.ok, .ok, .ok, .forbidden],
     ]
 
     /// The forms the pages post; each needs a session and its CSRF token, then the role's permission.
@@ -41,7 +45,9 @@ import Testing
         "POST /records/new", "POST /records/{id}/edit", "POST /upload", "POST /search", "POST /traces/new", "POST /traces/{id}/{step}",
         "POST /account/tokens", "POST /account/tokens/{id}/revoke", "POST /settings/users", "POST /settings/users/{id}/revoke-tokens",
         "POST /settings/deadlines", "POST /settings/quotas", "POST /reference/makers", "POST /reference/models", "POST /reference/calibres",
-        "POST /reference/schemes",
+        "POST /reference/schemes", "POST /stock/sites", "POST /stock/import", "POST /stock/checks", "POST /stock/destructions",
+        "POST /stock/weapons/{id}/{step}", "POST /stock/checks/{id}/counts", "POST /stock/checks/{id}/close",
+        "POST /stock/destructions/{id}/record", "POST /stock/destructions/{id}/verify",
     ]
 
     static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
@@ -115,6 +121,26 @@ import Testing
         return (world, view.recordID.description, trace.description)
     }
 
+    /// Kenya's stock objects the pages show, by the path that shows them: a weapon, a check, a planned destruction.
+    static func stock(_ world: TestWorld) async throws -> [String: String] {
+        let ken = Actor(try await world.repositories.users.authenticate(token: world.tokens["ken"]!, at: Date()), channel: .web)
+        let service = StockpileService(repositories: world.repositories)
+        let site = try await service.createSite(StockSiteInput(name: "Depot", kind: "depot", custodian: "Maj. O", securityLevel: "high"), by: ken)
+        let weapons = try await service.receive(
+            ["P-1", "P-2"].map { StockWeaponInput(serialNumber: $0, category: "assault_rifle", make: "Norinco", site: site.id.description) },
+            by: ken
+        )
+        let check = try await service.startCheck(site: site.id, by: ken)
+        _ = try await service.apply(.designateSurplus(reason: "obsolete"), to: weapons[1].id, by: ken)
+        let destruction = try await service.planDestruction(
+            DestructionInput(method: "cutting", place: "Depot", plannedFor: "2026-12-01", weapons: [weapons[1].id.description]),
+            by: ken
+        )
+        return [
+            "/stock/weapons/": weapons[0].id.description, "/stock/checks/": check.id.description, "/stock/destructions/": destruction.id.description,
+        ]
+    }
+
     /// The first file of a request's conversation.
     static func attachment(of trace: String, _ world: TestWorld) async throws -> String {
         let view = try await TraceService(repositories: world.repositories).get(
@@ -126,11 +152,13 @@ import Testing
 
     @Test func everyPageNeedsASessionAndAnswersEachRoleAsWrittenDown() async throws {
         let (world, record, trace) = try await Self.world()
+        let stock = try await Self.stock(world)
         try await world.test { client in
             let attachment = try await Self.attachment(of: trace, world)
             func path(_ route: String) -> String {
                 var path = String(route.split(separator: " ")[1])
-                path = path.replacingOccurrences(of: "{id}", with: route.contains("/traces/") ? trace : record)
+                let object = stock.first { route.contains($0.key) }?.value ?? (route.contains("/traces/") ? trace : record)
+                path = path.replacingOccurrences(of: "{id}", with: object)
                 path = path.replacingOccurrences(of: "{attachment}", with: attachment)
                 return path == "/traces/new" ? "/traces/new?record=\(record)" : path
             }
@@ -418,6 +446,97 @@ import Testing
                 body: Self.form([("csrf", officer.csrf), ("name", "Officer Arms")])
             )
             #expect(refused.status == .forbidden)
+        }
+    }
+
+    @Test func aStockpileIsCountedAndItsSurplusDestroyedThroughThePages() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let ken = try await Self.signIn(client, as: "ken")
+            func post(_ uri: String, _ fields: [(String, String)], as browser: Browser) async throws -> TestResponse {
+                try await client.execute(
+                    uri: uri,
+                    method: .post,
+                    headers: browser.headers(Self.formType),
+                    body: Self.form([("csrf", browser.csrf)] + fields)
+                )
+            }
+            func follow(_ response: TestResponse, as browser: Browser) async throws -> TestResponse {
+                #expect(response.status == .seeOther, "\(response.status.code) \(response.text.prefix(600))")
+                return try await client.execute(uri: try #require(response.headers[.location]), method: .get, headers: browser.headers())
+            }
+            let added = try await post(
+                "/stock/sites",
+                [("name", "Kahawa depot"), ("kind", "depot"), ("custodian", "Maj. Otieno"), ("security_level", "high")],
+                as: ken
+            )
+            #expect(added.status == .ok && added.text.contains("Added Kahawa depot"))
+
+            func upload(_ csv: String) async throws -> TestResponse {
+                let boundary = "----armstrace-stock"
+                let body =
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(ken.csrf)\r\n--\(boundary)\r\n"
+                    + "Content-Disposition: form-data; name=\"file\"; filename=\"inventory.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+                return try await client.execute(
+                    uri: "/stock/import",
+                    method: .post,
+                    headers: ken.headers("multipart/form-data; boundary=\(boundary)"),
+                    body: ByteBuffer(string: body)
+                )
+            }
+            let rows = (1...5).map { "KE-\($0),assault_rifle,Norinco,Type 56,Kahawa depot" }
+            let bad = try await upload(
+                "serial_number,category,make,model,site\n" + rows.joined(separator: "\n") + "\nKE-6,assault_rifle,Norinco,,Nowhere\n"
+            )
+            #expect(bad.status == .unprocessableContent && bad.text.contains("<td>7</td><td><code>site</code></td>"))
+            let good = try await upload("serial_number,category,make,model,site\n" + rows.joined(separator: "\n") + "\n")
+            #expect(good.status == .ok && good.text.contains("5 weapon(s) received"))
+
+            let overview = try await client.execute(uri: "/stock", method: .get, headers: ken.headers())
+            let siteID = try #require(overview.text.firstMatch(of: /<option value="([0-9a-f-]{36})">Kahawa depot<\/option>/)?.1)
+            let check = try await follow(try await post("/stock/checks", [("site", String(siteID))], as: ken), as: ken)
+            let checkPath = try #require(check.text.firstMatch(of: /action="(\/stock\/checks\/[0-9a-f-]{36})\/counts"/)?.1)
+            _ = try await follow(try await post("\(checkPath)/counts", [("serials", "KE 1\r\nKE-2\r\nke-3\r\nKE-4")], as: ken), as: ken)
+            let closed = try await follow(try await post("\(checkPath)/close", [], as: ken), as: ken)
+            #expect(closed.text.contains("4 of 5 expected weapons found") && closed.text.contains("Missing"))
+            let missingPath = try #require(closed.text.firstMatch(of: /<a href="(\/stock\/weapons\/[0-9a-f-]{36})">KE-5<\/a>/)?.1)
+
+            let stolen = try await follow(
+                try await post(
+                    "\(missingPath)/loss",
+                    [("stolen", "1"), ("date", "2026-11-28"), ("place", "Kahawa"), ("circumstances", "Missing at the check"), ("sharing", "all")],
+                    as: ken
+                ),
+                as: ken
+            )
+            #expect(stolen.text.contains("<strong>stolen</strong>") && stolen.text.contains("Shared record"))
+
+            let first = try #require(overview.text.firstMatch(of: /<a href="(\/stock\/weapons\/[0-9a-f-]{36})">KE-1<\/a>/)?.1)
+            let weaponID = String(first.split(separator: "/").last!)
+            _ = try await follow(try await post("\(first)/surplus", [("reason", "Replaced")], as: ken), as: ken)
+            let surplus = try await client.execute(uri: "/stock?status=surplus", method: .get, headers: ken.headers())
+            #expect(surplus.text.contains("name=\"weapons\" value=\"\(weaponID)\""))
+            let planned = try await follow(
+                try await post(
+                    "/stock/destructions",
+                    [("weapons", weaponID), ("method", "cutting"), ("place", "Kahawa"), ("planned_for", "2026-12-01")],
+                    as: ken
+                ),
+                as: ken
+            )
+            let destructionPath = try #require(planned.text.firstMatch(of: /action="(\/stock\/destructions\/[0-9a-f-]{36})\/record"/)?.1)
+            let oneWitness = try await post("\(destructionPath)/record", [("date", "2026-12-01"), ("witnesses", "Insp. Mwangi")], as: ken)
+            #expect(oneWitness.status == .unprocessableContent && oneWitness.text.contains("at least two"))
+            let recorded = try await follow(
+                try await post("\(destructionPath)/record", [("date", "2026-12-01"), ("witnesses", "Insp. Mwangi\r\nMs. Achieng")], as: ken),
+                as: ken
+            )
+            #expect(recorded.text.contains("another user must verify it") && !recorded.text.contains("/verify\""))
+            let admin = try await Self.signIn(client, as: "kenAdmin")
+            let verified = try await follow(try await post("\(destructionPath)/verify", [("verification", "Cut through")], as: admin), as: admin)
+            #expect(verified.text.contains("Destruction certificate") && verified.text.contains(">destroyed<"))
+            let printed = try await client.execute(uri: "\(destructionPath)?print=1", method: .get, headers: admin.headers())
+            #expect(printed.text.contains("<h1>Destruction certificate</h1>") && printed.text.contains("<td class=\"serial\">KE-1</td>"))
         }
     }
 

@@ -274,29 +274,7 @@ struct StockController {
     /// The destruction certificate: the event, its witnesses and verification, and every serial it destroyed.
     @Sendable func certificate(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
         let (event, weapons) = try await service.certificate(try Self.destructionID(context), by: context.actor)
-        let verified = event.status == .verified
-        let fields: [[String: String]] = [
-            ("Method", event.method.rawValue), ("Place", event.place), ("Planned for", event.plannedFor.description),
-            ("Destroyed on", event.destroyedOn?.description), ("Witnesses", event.witnesses.isEmpty ? nil : event.witnesses.joined(separator: "; ")),
-            ("Recorded", event.recordedAt?.minuteText), ("Verified", event.verifiedAt?.minuteText), ("Verification", event.verification),
-        ].compactMap { label, value in value.map { ["label": label, "value": $0] } }
-        let object: [String: Any] = [
-            "title": "Destruction certificate \(event.id) · ArmsTrace",
-            "heading": verified ? "Destruction certificate" : "Destruction record",
-            "id": event.id.description,
-            "member": Countries.name(of: event.owner.rawValue).map { "\($0) (\(event.owner))" } ?? event.owner.rawValue,
-            "verified": verified,
-            "status": event.status.rawValue,
-            "fields": fields,
-            "count": weapons.count,
-            "weapons": weapons.enumerated().map { index, weapon -> [String: Any] in
-                [
-                    "number": index + 1, "serial": weapon.serialNumber, "category": weapon.category.rawValue, "make": weapon.make,
-                    "model": weapon.model ?? "", "calibre": weapon.calibre ?? "", "status": weapon.status.rawValue,
-                ]
-            },
-            "printedAt": Date().minuteText,
-        ]
+        let object = DestructionCertificate.object(event, weapons)
         return try HTML(templates, "destruction-certificate", object)
     }
 

@@ -26,7 +26,8 @@ struct WebController {
     static let templateNames = [
         "layout", "home", "login", "error", "account", "dashboard", "records", "record", "record-form", "upload", "search",
         "traces", "trace", "trace-new", "trace-sections", "trace-print", "trace-statistics", "notifications", "statistics",
-        "settings", "audit", "reference", "reference-edit", "destruction-certificate",
+        "settings", "audit", "reference", "reference-edit", "destruction-certificate", "stock",
+        "stock-weapon", "stock-check", "stock-destruction",
     ]
 
     func addRoutes(to router: Router<AppRequestContext>) {

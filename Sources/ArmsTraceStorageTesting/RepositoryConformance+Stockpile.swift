@@ -163,6 +163,9 @@ extension RepositoryConformance {
         await expectError(.conflict) {
             _ = try await repositories.stockpile.apply(.reportLoss(loss), to: weapons[2].id, lossCountry: "KEN", by: actor, at: now)
         }
+        let report = try await repositories.stockpile.report(owner: Self.ken, from: CalendarDate(now), to: CalendarDate(now))
+        #expect(report.losses.map(\.serialNumber) == ["56-1003"] && report.losses.first?.record == recordID && report.losses.first?.kind == .stolen)
+        #expect(report.checks.map(\.missing) == [2] && report.checks.map(\.found) == [2] && report.checks.first?.site == site.id)
     }
 }
 
@@ -244,5 +247,19 @@ extension RepositoryConformance {
             )
         }
         #expect(try await repositories.stockpile.weapon(weapons[2].id, owner: Self.ken).status == .inStore)
+
+        let day0 = CalendarDate(now)
+        let report = try await repositories.stockpile.report(owner: Self.ken, from: day0, to: day0)
+        #expect(
+            report.stock == [
+                StockReport.StockRow(site: nil, category: .rifleCarbine, status: .destroyed, count: 2),
+                StockReport.StockRow(site: depot.id, category: .rifleCarbine, status: .inStore, count: 1),
+            ]
+        )
+        #expect(report.movements.map { "\($0.kind.rawValue) \($0.count)" } == ["destroyed 2", "destruction_planned 2", "receipt 3", "surplus 2"])
+        #expect(report.destructions == [StockReport.DestructionRow(method: .cutting, year: 2026, events: 1, weapons: 2)])
+        let before = try await repositories.stockpile.report(owner: Self.ken, from: CalendarDate("2025-01-01")!, to: CalendarDate("2025-12-31")!)
+        #expect(before.movements.isEmpty && before.checks.isEmpty && before.losses.isEmpty, "the period bounds what happened")
+        #expect(try await repositories.stockpile.report(owner: Self.uga, from: day0, to: day0).stock.isEmpty)
     }
 }

@@ -131,6 +131,7 @@ import Testing
         "POST /api/v1/stock/checks/{id}/counts": [
             .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
         ],
+        "GET /api/v1/stock/report": [.own: [.ok, .ok, .ok, .forbidden]],
         "GET /api/v1/stock/destructions": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/stock/destructions": [.own: [.created, .created, .forbidden, .forbidden]],
         "GET /api/v1/stock/destructions/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],

@@ -35,6 +35,7 @@ import Testing
         "GET /reference": [.ok, .ok, .ok, .ok],
         "GET /reference/edit": [.ok, .forbidden, .forbidden, .forbidden],
         "GET /stock": [.ok, .ok, .ok, .forbidden],
+        "GET /stock/report": [.ok, .ok, .ok, .forbidden],
         "GET /stock/weapons/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/checks/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/destructions/{id}": [.ok, .ok, .ok, .forbidden],
@@ -535,6 +536,9 @@ import Testing
             let admin = try await Self.signIn(client, as: "kenAdmin")
             let verified = try await follow(try await post("\(destructionPath)/verify", [("verification", "Cut through")], as: admin), as: admin)
             #expect(verified.text.contains("Destruction certificate") && verified.text.contains(">destroyed<"))
+            let report = try await client.execute(uri: "/stock/report", method: .get, headers: admin.headers())
+            #expect(report.text.contains("<td>Kahawa depot</td><td>assault_rifle</td><td>in_store</td><td>3</td>"), "3 left in store")
+            #expect(report.text.contains("<td>cutting</td><td>1</td><td>1</td>") && report.text.contains(">KE-5</a>"), "a destruction and a theft")
             let printed = try await client.execute(uri: "\(destructionPath)?print=1", method: .get, headers: admin.headers())
             #expect(printed.text.contains("<h1>Destruction certificate</h1>") && printed.text.contains("<td class=\"serial\">KE-1</td>"))
         }

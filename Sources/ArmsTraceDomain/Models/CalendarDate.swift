@@ -35,6 +35,11 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
         self.day = parts.day!
     }
 
+    /// The instant the day begins in UTC.
+    public var startOfDay: Date {
+        Calendar.utc.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
     /// Today in UTC.
     public static var today: CalendarDate { CalendarDate(Date()) }
 

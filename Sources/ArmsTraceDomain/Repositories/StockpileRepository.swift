@@ -78,4 +78,8 @@ public protocol StockpileRepository: Sendable {
 
     /// The member's destructions, newest first.
     func destructions(owner: MemberCode) async throws -> [DestructionEvent]
+
+    /// The member's report for the instants `start..<end` (``StockReport``), without the overdue sites, which the
+    /// service adds from the sites.
+    func report(owner: MemberCode, from: CalendarDate, to: CalendarDate) async throws -> StockReport
 }

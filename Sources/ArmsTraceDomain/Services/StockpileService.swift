@@ -142,6 +142,18 @@ public struct StockpileService: Sendable {
         return try await repositories.stockpile.check(id, owner: actor.member)
     }
 
+    /// The member's stockpile report for a period of at most ten years; the sites whose check is overdue now.
+    /// - Throws: `.invalid` for a period that ends before it begins or spans more than ten years.
+    public func report(from: CalendarDate, to: CalendarDate, by actor: Actor) async throws -> StockReport {
+        try actor.require(.readStock)
+        guard from <= to else { throw DomainError.invalid(field: "to", "the period ends before it begins") }
+        guard to.year - from.year <= 10 else { throw DomainError.invalid(field: "from", "a report covers at most ten years") }
+        var report = try await repositories.stockpile.report(owner: actor.member, from: from, to: to)
+        let now = Date()
+        report.overdueSites = try await repositories.stockpile.sites(owner: actor.member).filter { $0.checkOverdue(at: now) }.map(\.id)
+        return report
+    }
+
     // MARK: - Destruction
 
     /// Plans a destruction of the member's surplus weapons; they are set aside as awaiting destruction.

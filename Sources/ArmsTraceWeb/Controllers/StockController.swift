@@ -22,6 +22,7 @@ struct StockController {
         api.get("stock/checks/:id", use: check)
         api.post("stock/checks/:id/counts", use: count)
         api.post("stock/checks/:id/close", use: close)
+        api.get("stock/report", use: report)
         api.get("stock/destructions", use: destructions)
         api.post("stock/destructions", use: planDestruction)
         api.get("stock/destructions/:id", use: destruction)
@@ -226,6 +227,23 @@ struct StockController {
 
     @Sendable func close(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
         JSONBody(try await service.closeCheck(try Self.checkID(context), by: context.actor))
+    }
+
+    /// `?from=&to=` (days, both included); by default this year to today.
+    @Sendable func report(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockReport> {
+        let (from, to) = try Self.period(request.uri.queryParameters.get("from"), request.uri.queryParameters.get("to"))
+        return JSONBody(try await service.report(from: from, to: to, by: context.actor))
+    }
+
+    /// A report's period from its query parameters: this year to today when absent.
+    static func period(_ from: String?, _ to: String?) throws -> (CalendarDate, CalendarDate) {
+        let today = CalendarDate.today
+        func day(_ text: String?, _ name: String, _ fallback: CalendarDate) throws -> CalendarDate {
+            guard let text = text.nonEmpty else { return fallback }
+            guard let date = CalendarDate(text) else { throw APIError.badParameter(name, "'\(text)' is not a date (YYYY-MM-DD)") }
+            return date
+        }
+        return (try day(from, "from", CalendarDate(year: today.year, month: 1, day: 1)!), try day(to, "to", today))
     }
 
     // MARK: - Destruction

@@ -20,6 +20,7 @@ struct StockPages {
         pages.post("stock/import", use: importInventory)
         pages.post("stock/checks", use: startCheck)
         pages.post("stock/destructions", use: planDestruction)
+        pages.get("stock/report", use: report)
         pages.get("stock/weapons/:id", use: weapon)
         pages.post("stock/weapons/:id/:step", use: step)
         pages.get("stock/checks/:id", use: check)
@@ -162,6 +163,45 @@ struct StockPages {
         } catch DomainError.invalid(let errors) {
             return try await overviewPage(nil, StockWeapon.Status.surplus.rawValue, context: context, errors: errors)
         }
+    }
+
+    // MARK: - Report
+
+    @Sendable func report(_ request: Request, context: WebContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let (from, to) = try StockController.period(query.get("from"), query.get("to"))
+        let report = try await service.report(from: from, to: to, by: context.actor)
+        let sites = try await service.sites(by: context.actor)
+        let names = Dictionary(sites.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let object: [String: Any] = [
+            "from": from.description, "to": to.description,
+            "stock": report.stock.map { row -> [String: Any] in
+                [
+                    "site": row.site.flatMap { names[$0] } ?? "—", "category": row.category.rawValue, "status": row.status.rawValue,
+                    "count": row.count,
+                ]
+            },
+            "total": report.stock.reduce(0) { $0 + $1.count },
+            "movements": report.movements.map { ["kind": $0.kind.rawValue.replacingOccurrences(of: "_", with: " "), "count": $0.count] },
+            "checks": report.checks.map { row -> [String: Any] in
+                [
+                    "id": row.check.description, "site": names[row.site] ?? "?", "started": row.startedAt.minuteText,
+                    "closed": row.closedAt?.minuteText ?? "open", "expected": row.expected.map(String.init) ?? "",
+                    "found": row.found.map(String.init) ?? "", "missing": row.missing.map(String.init) ?? "",
+                ]
+            },
+            "overdue": report.overdueSites.compactMap { names[$0] },
+            "losses": report.losses.map { row -> [String: Any] in
+                [
+                    "id": row.weapon.description, "serial": row.serialNumber, "make": row.make, "kind": row.kind.rawValue,
+                    "at": row.at.minuteText, "record": row.record?.description ?? "",
+                ]
+            },
+            "destructions": report.destructions.map { ["method": $0.method.rawValue, "year": $0.year, "events": $0.events, "weapons": $0.weapons] },
+            "hasMovements": !report.movements.isEmpty, "hasChecks": !report.checks.isEmpty, "hasOverdue": !report.overdueSites.isEmpty,
+            "hasLosses": !report.losses.isEmpty, "hasDestructions": !report.destructions.isEmpty,
+        ]
+        return try renderer.page("stock-report", title: "Stockpile report", section: .stock, session: context.session, object)
     }
 
     // MARK: - A weapon

@@ -56,6 +56,10 @@ extension AuditEvent {
         return AuditEvent(.stockDestruction, by: actor, subject: "destruction:\(event.id)", detail: detail)
     }
 
+    static func ammunition(_ lot: AmmunitionLot, change: String, by actor: Actor) -> AuditEvent {
+        AuditEvent(.stockAmmunition, by: actor, subject: "lot:\(lot.id)", detail: "lot \(lot.lotNumber): \(change), \(lot.quantity) held")
+    }
+
     static func stockCheckStarted(_ check: StockCheck, by actor: Actor) -> AuditEvent {
         AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: "started: \(check.expected.count) weapon(s) expected")
     }

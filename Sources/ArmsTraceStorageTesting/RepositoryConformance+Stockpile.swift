@@ -263,3 +263,42 @@ extension RepositoryConformance {
         #expect(try await repositories.stockpile.report(owner: Self.uga, from: day0, to: day0).stock.isEmpty)
     }
 }
+
+extension RepositoryConformance {
+    /// Ammunition is held by lot and site; no more leaves a lot than it holds; one site holds a lot number once.
+    func ammunitionLotsNeverGoBelowZero() async throws {
+        let repositories = try await seeded()
+        let actor = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let (depot, armoury) = try await stockSites(repositories, by: actor, at: now)
+        let lot = AmmunitionLot(
+            id: .generate(at: now),
+            owner: Self.ken,
+            lotNumber: "LOT-7.62-2019-04",
+            type: "7.62x39mm ball",
+            quantity: 12_000,
+            site: depot.id,
+            expiry: CalendarDate("2031-04-30"),
+            createdAt: now,
+            updatedAt: now
+        )
+        try await repositories.stockpile.receive(lot, by: actor)
+        var again = lot
+        again.id = .generate()
+        await expectError(.conflict) { try await repositories.stockpile.receive(again, by: actor) }
+        again.site = armoury.id
+        try await repositories.stockpile.receive(again, by: actor)
+        var foreign = lot
+        foreign.id = .generate()
+        foreign.site = .generate()
+        await expectError(.notFound) { try await repositories.stockpile.receive(foreign, by: actor) }
+
+        let issued = try await repositories.stockpile.change(lot.id, by: -2_000, reason: "IV-88 to 7th battalion", actor: actor, at: now)
+        #expect(issued.quantity == 10_000)
+        await expectError(.conflict) { _ = try await repositories.stockpile.change(lot.id, by: -10_001, reason: "too many", actor: actor, at: now) }
+        await expectError(.notFound) { _ = try await repositories.stockpile.change(lot.id, by: -1, reason: "x", actor: officer(Self.uga), at: now) }
+        let lots = try await repositories.stockpile.ammunition(owner: Self.ken)
+        #expect(lots.count == 2 && lots.first { $0.id == lot.id } == issued && issued.expiry == CalendarDate("2031-04-30"))
+        #expect(try await repositories.stockpile.ammunition(owner: Self.uga).isEmpty)
+    }
+}

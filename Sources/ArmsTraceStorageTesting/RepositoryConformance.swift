@@ -42,6 +42,7 @@ public struct RepositoryConformance: Sendable {
         try await stockMovesFollowTheRules()
         try await stockChecksReconcileAndLossesAreShared()
         try await destructionNeedsWitnessesAndAnIndependentVerifier()
+        try await ammunitionLotsNeverGoBelowZero()
     }
 
     // MARK: - Fixtures

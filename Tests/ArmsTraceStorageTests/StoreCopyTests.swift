@@ -7,7 +7,7 @@ import Testing
 @Suite struct StoreCopyTests {
     /// A database with something in every kind of table: demo records and traces, users with sign-ins and sessions,
     /// searches with notices, settings, a published marking scheme and reference entries, a stockpile with movements, a
-    /// check, a destruction and a loss, a signed audit head.
+    /// check, a destruction, ammunition and a loss, a signed audit head.
     static func busyStore() async throws -> any Store {
         let store = try await StoreKind.sqlite.make()
         let users = try await store.seedDemo(records: 300, traces: 12, seed: 5)
@@ -71,6 +71,11 @@ import Testing
             by: actor
         )
         _ = try await stock.recordDestruction(destruction.id, on: CalendarDate("2026-12-01")!, witnesses: ["A", "B"], by: actor)
+        let lot = try await stock.receive(
+            AmmunitionLotInput(lotNumber: "L-1", type: "7.62x39mm ball", quantity: 1_000, site: depot.id.description, expiry: "2031-01-31"),
+            by: actor
+        )
+        _ = try await stock.change(lot.id, by: -200, reason: "IV-1", by: actor)
         let loss = StockLoss(stolen: true, date: CalendarDate("2026-11-20")!, place: "Depot", circumstances: "Missing at the check")
         _ = try await stock.apply(.reportLoss(loss), to: received[2].id, by: actor)
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())

@@ -132,6 +132,11 @@ import Testing
             .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
         ],
         "GET /api/v1/stock/report": [.own: [.ok, .ok, .ok, .forbidden]],
+        "GET /api/v1/stock/ammunition": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/stock/ammunition": [.own: [.created, .created, .forbidden, .forbidden]],
+        "POST /api/v1/stock/ammunition/{id}/change": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
         "GET /api/v1/stock/destructions": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/stock/destructions": [.own: [.created, .created, .forbidden, .forbidden]],
         "GET /api/v1/stock/destructions/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden]],
@@ -357,8 +362,19 @@ import Testing
                     #expect(recorded.status == .ok, "\(recorded.text)")
                 }
                 path = path.replacingOccurrences(of: "{step}", with: "issue")
+                let lot = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/stock/ammunition",
+                    ["lot_number": "L-\(tag)", "type": "7.62x39mm ball", "quantity": 1_000, "site": siteID]
+                )
+                let lotID = try #require(lot["id"] as? String)
                 let object =
-                    template.hasPrefix("/api/v1/stock/checks") ? checkID : template.hasPrefix("/api/v1/stock/destructions") ? destructionID : weaponID
+                    template.hasPrefix("/api/v1/stock/checks")
+                    ? checkID
+                    : template.hasPrefix("/api/v1/stock/destructions")
+                        ? destructionID : template.hasPrefix("/api/v1/stock/ammunition") ? lotID : weaponID
                 path = path.replacingOccurrences(of: "{id}", with: object)
                 switch template {
                 case "/api/v1/stock/sites":
@@ -368,6 +384,8 @@ import Testing
                 case "/api/v1/stock/weapons/{id}/{step}": body = ["holder": "Cpl. K", "document": "IV-1"]
                 case "/api/v1/stock/checks": body = ["site": siteID]
                 case "/api/v1/stock/checks/{id}/counts": body = ["serials": ["M-\(tag)"]]
+                case "/api/v1/stock/ammunition": body = ["lot_number": "N-\(tag)", "type": "9x19mm", "quantity": 500, "site": siteID]
+                case "/api/v1/stock/ammunition/{id}/change": body = ["quantity": -100, "reason": "IV-1"]
                 case "/api/v1/stock/destructions" where method == .post:
                     let surplus = try await client.execute(
                         uri: "/api/v1/stock/weapons/\(weaponID)/surplus",

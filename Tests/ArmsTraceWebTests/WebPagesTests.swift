@@ -48,7 +48,8 @@ import Testing
         "POST /settings/deadlines", "POST /settings/quotas", "POST /reference/makers", "POST /reference/models", "POST /reference/calibres",
         "POST /reference/schemes", "POST /stock/sites", "POST /stock/import", "POST /stock/checks", "POST /stock/destructions",
         "POST /stock/weapons/{id}/{step}", "POST /stock/checks/{id}/counts", "POST /stock/checks/{id}/close",
-        "POST /stock/destructions/{id}/record", "POST /stock/destructions/{id}/verify",
+        "POST /stock/destructions/{id}/record", "POST /stock/destructions/{id}/verify", "POST /stock/ammunition",
+        "POST /stock/ammunition/{id}/change",
     ]
 
     static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
@@ -536,6 +537,19 @@ import Testing
             let admin = try await Self.signIn(client, as: "kenAdmin")
             let verified = try await follow(try await post("\(destructionPath)/verify", [("verification", "Cut through")], as: admin), as: admin)
             #expect(verified.text.contains("Destruction certificate") && verified.text.contains(">destroyed<"))
+            let lot = try await post(
+                "/stock/ammunition",
+                [("lot_number", "L-19"), ("type", "7.62x39mm ball"), ("quantity", "5000"), ("lot_site", String(siteID)), ("expiry", "2020-01-01")],
+                as: ken
+            )
+            #expect(
+                lot.status == .ok && lot.text.contains("Received lot L-19: 5000.") && lot.text.contains("<strong class=\"flag\">expired</strong>")
+            )
+            let lotPath = try #require(lot.text.firstMatch(of: /action="(\/stock\/ammunition\/[0-9a-f-]{36}\/change)"/)?.1)
+            let overdrawn = try await post(String(lotPath), [("quantity", "-6000"), ("reason", "IV-9")], as: ken)
+            #expect(overdrawn.status == .unprocessableContent && overdrawn.text.contains("holds 5000"))
+            let issued = try await post(String(lotPath), [("quantity", "-1200"), ("reason", "IV-9 to 7th battalion")], as: ken)
+            #expect(issued.text.contains("Lot L-19 now holds 3800."))
             let report = try await client.execute(uri: "/stock/report", method: .get, headers: admin.headers())
             #expect(report.text.contains("<td>Kahawa depot</td><td>assault_rifle</td><td>in_store</td><td>3</td>"), "3 left in store")
             #expect(report.text.contains("<td>cutting</td><td>1</td><td>1</td>") && report.text.contains(">KE-5</a>"), "a destruction and a theft")

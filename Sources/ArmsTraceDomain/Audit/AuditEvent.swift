@@ -29,6 +29,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case stockMove = "stock_move"
         case stockCheck = "stock_check"
         case stockDestruction = "stock_destruction"
+        case stockAmmunition = "stock_ammunition"
         case auditRead = "audit_read"
         case signIn = "sign_in"
         case signInFailed = "sign_in_failed"

@@ -82,4 +82,14 @@ public protocol StockpileRepository: Sendable {
     /// The member's report for the instants `start..<end` (``StockReport``), without the overdue sites, which the
     /// service adds from the sites.
     func report(owner: MemberCode, from: CalendarDate, to: CalendarDate) async throws -> StockReport
+
+    /// Receives a lot of ammunition at one of the member's sites, with the audit entry.
+    /// - Throws: `.notFound` for a site not the member's; `.conflict` when the site holds a lot of that number.
+    func receive(_ lot: AmmunitionLot, by actor: Actor) async throws
+
+    /// Changes a lot's quantity (``AmmunitionLot/changed(by:reason:at:)``), with the audit entry naming the reason.
+    func change(_ id: AmmunitionLot.ID, by delta: Int, reason: String, actor: Actor, at now: Date) async throws -> AmmunitionLot
+
+    /// The member's lots, by site and lot number.
+    func ammunition(owner: MemberCode) async throws -> [AmmunitionLot]
 }

@@ -154,6 +154,26 @@ public struct StockpileService: Sendable {
         return report
     }
 
+    // MARK: - Ammunition
+
+    public func receive(_ input: AmmunitionLotInput, by actor: Actor) async throws -> AmmunitionLot {
+        try actor.require(.manageStock)
+        let lot = try input.validated(owner: actor.member, at: Date().wholeMilliseconds)
+        try await repositories.stockpile.receive(lot, by: actor)
+        return lot
+    }
+
+    /// Issues from a lot (a negative change) or adds to it after a count, with the reason.
+    public func change(_ id: AmmunitionLot.ID, by delta: Int, reason: String, by actor: Actor) async throws -> AmmunitionLot {
+        try actor.require(.manageStock)
+        return try await repositories.stockpile.change(id, by: delta, reason: reason, actor: actor, at: Date().wholeMilliseconds)
+    }
+
+    public func ammunition(by actor: Actor) async throws -> [AmmunitionLot] {
+        try actor.require(.readStock)
+        return try await repositories.stockpile.ammunition(owner: actor.member)
+    }
+
     // MARK: - Destruction
 
     /// Plans a destruction of the member's surplus weapons; they are set aside as awaiting destruction.

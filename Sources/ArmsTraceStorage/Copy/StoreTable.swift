@@ -243,6 +243,22 @@ public struct StoreTable: Sendable {
             ]
         ),
         StoreTable("destruction_item", key: ["event_id", "position"], [("event_id", .uuid), ("position", .integer), ("weapon_id", .uuid)]),
+        StoreTable(
+            "ammunition_lot",
+            key: ["id"],
+            [
+                ("id", .uuid), ("owner_code", .text), ("lot_number", .text), ("type", .text), ("quantity", .integer), ("site_id", .uuid),
+                ("expiry", .date), ("created_at", .timestamp), ("updated_at", .timestamp),
+            ]
+        ),
+        StoreTable(
+            "ammunition_movement",
+            key: ["sequence"],
+            [
+                ("sequence", .integer), ("lot_id", .uuid), ("delta", .integer), ("quantity_after", .integer), ("reason", .text),
+                ("at", .timestamp), ("member_code", .text), ("user_id", .uuid),
+            ]
+        ),
     ]
 }
 

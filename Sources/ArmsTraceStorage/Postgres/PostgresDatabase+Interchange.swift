@@ -211,6 +211,13 @@ extension PostgresDatabase: Store {
                 """,
                 logger
             )
+            try await connection.rows(
+                """
+                SELECT setval(pg_get_serial_sequence('ammunition_movement', 'sequence'), coalesce(max(sequence), 0) + 1, false)
+                FROM ammunition_movement
+                """,
+                logger
+            )
         }
     }
 

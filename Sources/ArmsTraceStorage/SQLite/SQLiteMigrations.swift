@@ -567,6 +567,40 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-14-ammunition") { db in
+            try db.execute(
+                sql: """
+                    -- Ammunition by lot and site, counted by quantity; every change kept with its reason.
+                    CREATE TABLE ammunition_lot (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        lot_number TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                        site_id TEXT NOT NULL REFERENCES stock_site(id),
+                        expiry TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (owner_code, site_id, lot_number)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE ammunition_movement (
+                        sequence INTEGER PRIMARY KEY,
+                        lot_id TEXT NOT NULL REFERENCES ammunition_lot(id),
+                        delta INTEGER NOT NULL,
+                        quantity_after INTEGER NOT NULL CHECK (quantity_after >= 0),
+                        reason TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        user_id TEXT
+                    );
+                    CREATE INDEX ammunition_movement_lot ON ammunition_movement(lot_id, sequence);
+                    CREATE TRIGGER ammunition_movement_append_only BEFORE UPDATE ON ammunition_movement
+                        BEGIN SELECT RAISE(ABORT, 'ammunition_movement is append-only'); END;
+                    CREATE TRIGGER ammunition_movement_no_delete BEFORE DELETE ON ammunition_movement
+                        BEGIN SELECT RAISE(ABORT, 'ammunition_movement is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

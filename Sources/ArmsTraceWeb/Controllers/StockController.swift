@@ -23,6 +23,9 @@ struct StockController {
         api.post("stock/checks/:id/counts", use: count)
         api.post("stock/checks/:id/close", use: close)
         api.get("stock/report", use: report)
+        api.get("stock/ammunition", use: ammunition)
+        api.post("stock/ammunition", use: receiveAmmunition)
+        api.post("stock/ammunition/:id/change", use: changeAmmunition)
         api.get("stock/destructions", use: destructions)
         api.post("stock/destructions", use: planDestruction)
         api.get("stock/destructions/:id", use: destruction)
@@ -244,6 +247,54 @@ struct StockController {
             return date
         }
         return (try day(from, "from", CalendarDate(year: today.year, month: 1, day: 1)!), try day(to, "to", today))
+    }
+
+    // MARK: - Ammunition
+
+    struct Lots: ResponseEncodable {
+        var lots: [LotView]
+    }
+
+    /// A lot with whether it is past its expiry today.
+    struct LotView: Encodable, Sendable {
+        var lot: AmmunitionLot
+        var expired: Bool
+
+        init(_ lot: AmmunitionLot) {
+            self.lot = lot
+            expired = lot.expired(on: .today)
+        }
+
+        private enum CodingKeys: String, CodingKey { case expired }
+
+        func encode(to encoder: any Encoder) throws {
+            try lot.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(expired, forKey: .expired)
+        }
+    }
+
+    @Sendable func ammunition(_ request: Request, context: AuthenticatedContext) async throws -> Lots {
+        Lots(lots: try await service.ammunition(by: context.actor).map(LotView.init))
+    }
+
+    @Sendable func receiveAmmunition(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: AmmunitionLotInput.self, context: context)
+        let lot = try await service.receive(input, by: context.actor)
+        return try created(LotView(lot), at: "/api/v1/stock/ammunition", request, context)
+    }
+
+    struct ChangeInput: Decodable {
+        var quantity: Int
+        var reason: String
+    }
+
+    @Sendable func changeAmmunition(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<LotView> {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = AmmunitionLot.ID(text) else { throw DomainError.notFound(entity: "lot", id: text) }
+        try context.actor.require(.manageStock)
+        let input = try await request.decodeJSON(as: ChangeInput.self, context: context)
+        return JSONBody(LotView(try await service.change(id, by: input.quantity, reason: input.reason, by: context.actor)))
     }
 
     // MARK: - Destruction

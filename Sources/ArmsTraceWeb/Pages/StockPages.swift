@@ -20,6 +20,8 @@ struct StockPages {
         pages.post("stock/import", use: importInventory)
         pages.post("stock/checks", use: startCheck)
         pages.post("stock/destructions", use: planDestruction)
+        pages.post("stock/ammunition", use: receiveAmmunition)
+        pages.post("stock/ammunition/:id/change", use: changeAmmunition)
         pages.get("stock/report", use: report)
         pages.get("stock/weapons/:id", use: weapon)
         pages.post("stock/weapons/:id/:step", use: step)
@@ -50,6 +52,7 @@ struct StockPages {
         let status = statusFilter.flatMap { StockWeapon.Status(rawValue: $0) }
         let page = try await service.weapons(site: site, status: status, limit: 200, cursor: nil, by: context.actor)
         let destructions = try await service.destructions(by: context.actor)
+        let lots = try await service.ammunition(by: context.actor)
         let now = Date()
         let names = Dictionary(sites.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var object: [String: Any] = [
@@ -77,6 +80,12 @@ struct StockPages {
                 [
                     "id": event.id.description, "method": event.method.rawValue, "place": event.place, "date": event.plannedFor.description,
                     "count": event.weapons.count, "status": event.status.rawValue,
+                ]
+            },
+            "lots": lots.map { lot -> [String: Any] in
+                [
+                    "id": lot.id.description, "number": lot.lotNumber, "type": lot.type, "quantity": lot.quantity,
+                    "site": names[lot.site] ?? "?", "expiry": lot.expiry?.description ?? "—", "expired": lot.expired(on: .today),
                 ]
             },
             "errors": PageRenderer.fieldMessages(errors),
@@ -162,6 +171,39 @@ struct StockPages {
             return Response(status: .seeOther, headers: [.location: "/stock/destructions/\(event.id)"])
         } catch DomainError.invalid(let errors) {
             return try await overviewPage(nil, StockWeapon.Status.surplus.rawValue, context: context, errors: errors)
+        }
+    }
+
+    // MARK: - Ammunition
+
+    @Sendable func receiveAmmunition(_ request: Request, context: WebContext) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let input = AmmunitionLotInput(
+            lotNumber: form["lot_number"] ?? "",
+            type: form["type"] ?? "",
+            quantity: form["quantity"].flatMap(Int.init) ?? 0,
+            site: form["lot_site"] ?? "",
+            expiry: form["expiry"]
+        )
+        do {
+            let lot = try await service.receive(input, by: context.actor)
+            return try await overviewPage(nil, nil, context: context, flash: "Received lot \(lot.lotNumber): \(lot.quantity).")
+        } catch DomainError.invalid(let errors) {
+            return try await overviewPage(nil, nil, context: context, errors: errors)
+        }
+    }
+
+    @Sendable func changeAmmunition(_ request: Request, context: WebContext) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = AmmunitionLot.ID(text) else { throw DomainError.notFound(entity: "lot", id: text) }
+        let form = try await WebForm.read(request, context: context)
+        do {
+            let lot = try await service.change(id, by: form["quantity"].flatMap(Int.init) ?? 0, reason: form["reason"] ?? "", by: context.actor)
+            return try await overviewPage(nil, nil, context: context, flash: "Lot \(lot.lotNumber) now holds \(lot.quantity).")
+        } catch DomainError.invalid(let errors) {
+            return try await overviewPage(nil, nil, context: context, errors: errors)
+        } catch DomainError.conflict(let message) {
+            return try await overviewPage(nil, nil, context: context, errors: [FieldError(field: "quantity", message: message)])
         }
     }
 

@@ -136,15 +136,15 @@ extension RepositoryConformance {
         try await repositories.stockpile.receive(weapons, by: actor)
         let check = try await repositories.stockpile.startCheck(site: site.id, by: actor, at: now)
         #expect(Set(check.expected) == Set(weapons.prefix(4).map(\.id)))
-        _ = try await repositories.stockpile.recordCount(["561001", "56 1002"], in: check.id, by: actor, at: now)
-        let counted = try await repositories.stockpile.recordCount(["56-1005", "XX-9", "56-1001"], in: check.id, by: actor, at: now)
+        _ = try await repositories.stockpile.recordCount(["561001", "56 1002"], containers: [], in: check.id, by: actor, at: now)
+        let counted = try await repositories.stockpile.recordCount(["56-1005", "XX-9", "56-1001"], containers: [], in: check.id, by: actor, at: now)
         #expect(counted.counted == ["561001", "56 1002", "56-1005", "XX-9", "56-1001"])
         let closed = try await repositories.stockpile.closeCheck(check.id, by: actor, at: now.addingTimeInterval(60))
         let result = try #require(closed.result)
         #expect(Set(result.missing.map(\.serialNumber)) == ["56-1003", "56-1004"])
         #expect(result.unexpected == ["XX-9"] && result.wrongPlace.map(\.serialNumber) == ["56-1005"] && result.foundCount == 2)
         #expect(try await repositories.stockpile.check(check.id, owner: Self.ken) == closed)
-        await expectError(.conflict) { _ = try await repositories.stockpile.recordCount(["1"], in: check.id, by: actor, at: now) }
+        await expectError(.conflict) { _ = try await repositories.stockpile.recordCount(["1"], containers: [], in: check.id, by: actor, at: now) }
         #expect(try await repositories.stockpile.sites(owner: Self.ken).first { $0.id == site.id }?.lastCheckedAt == now.addingTimeInterval(60))
 
         let loss = StockLoss(
@@ -300,5 +300,36 @@ extension RepositoryConformance {
         let lots = try await repositories.stockpile.ammunition(owner: Self.ken)
         #expect(lots.count == 2 && lots.first { $0.id == lot.id } == issued && issued.expiry == CalendarDate("2031-04-30"))
         #expect(try await repositories.stockpile.ammunition(owner: Self.uga).isEmpty)
+    }
+}
+
+extension RepositoryConformance {
+    /// A bulk store counted by sealed container: a container found intact counts every weapon packed in it.
+    func sealedContainersCountTheirWeapons() async throws {
+        let repositories = try await seeded()
+        let actor = officer(Self.ken)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let (depot, _) = try await stockSites(repositories, by: actor, at: now)
+        let weapons = (1...6).map { index in
+            StockWeapon(
+                id: .generate(at: now),
+                owner: Self.ken,
+                serialNumber: "B-\(index)",
+                category: .assaultRifle,
+                make: "Norinco",
+                status: .inStore,
+                site: depot.id,
+                container: index <= 3 ? "SEAL-001" : "SEAL-002",
+                createdAt: now,
+                updatedAt: now
+            )
+        }
+        try await repositories.stockpile.receive(weapons, by: actor)
+        #expect(try await repositories.stockpile.weapon(weapons[0].id, owner: Self.ken).container == "SEAL-001")
+        let check = try await repositories.stockpile.startCheck(site: depot.id, by: actor, at: now)
+        let counted = try await repositories.stockpile.recordCount(["B-4"], containers: ["seal 001", "SEAL-001"], in: check.id, by: actor, at: now)
+        #expect(counted.containers.count == 2 && counted.counted == ["B-4"])
+        let result = try #require(try await repositories.stockpile.closeCheck(check.id, by: actor, at: now).result)
+        #expect(result.foundCount == 4 && Set(result.missing.map(\.serialNumber)) == ["B-5", "B-6"])
     }
 }

@@ -43,6 +43,7 @@ public struct RepositoryConformance: Sendable {
         try await stockChecksReconcileAndLossesAreShared()
         try await destructionNeedsWitnessesAndAnIndependentVerifier()
         try await ammunitionLotsNeverGoBelowZero()
+        try await sealedContainersCountTheirWeapons()
     }
 
     // MARK: - Fixtures

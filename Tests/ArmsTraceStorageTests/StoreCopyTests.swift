@@ -63,7 +63,7 @@ import Testing
         )
         _ = try await stock.apply(.dispatch(to: armoury.id, document: "TN-1"), to: received[0].id, by: actor)
         let check = try await stock.startCheck(site: depot.id, by: actor)
-        _ = try await stock.recordCount(["ST-2"], in: check.id, by: actor)
+        _ = try await stock.recordCount(["ST-2"], containers: ["SEAL-9"], in: check.id, by: actor)
         _ = try await stock.closeCheck(check.id, by: actor)
         _ = try await stock.apply(.designateSurplus(reason: "obsolete"), to: received[1].id, by: actor)
         let destruction = try await stock.planDestruction(

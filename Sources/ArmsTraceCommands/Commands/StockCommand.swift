@@ -120,14 +120,20 @@ extension ArmsTraceCommand {
             @OptionGroup var options: MemberOptions
             @Option(help: "The site's name.") var site: String
             @Argument(help: "The file of serials counted, one a line.") var file: String
+            @Option(help: "A file of the seals of sealed containers found intact, one a line.") var containers: String?
             @Flag(help: "Print the closed check as JSON.") var json = false
 
             func run() async throws {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-                let serials = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                func lines(_ path: String) throws -> [String] {
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
+                    return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                }
+                let serials = try lines(file)
+                let seals = try containers.map(lines) ?? []
                 let (service, actor) = try await options.open()
                 let place = try await options.site(named: site, in: service, by: actor)
                 let check = try await service.startCheck(site: place.id, by: actor)
+                if !seals.isEmpty { _ = try await service.recordCount([], containers: seals, in: check.id, by: actor) }
                 var start = 0
                 while start < serials.count {
                     let end = min(start + 5_000, serials.count)

@@ -3,11 +3,12 @@ public import Foundation
 /// An existing inventory as CSV, for ``StockpileService/importInventory(csv:dryRun:by:)``: a header row naming the
 /// columns, then one weapon a row. Columns: `serial_number`, `category`, `make` and `site` (the site's name) are
 /// required; `model`, `calibre`, `condition`, `status` (`in_store` or `in_service`), `state_mark` (the text of its
-/// state-ownership mark) and `other_marks` (further marks, separated by `;`) are optional. Problems are named by line
+/// state-ownership mark), `other_marks` (further marks, separated by `;`) and `container` (the seal of the sealed
+/// container it is packed in) are optional. Problems are named by line
 /// and column, as the registry's import names them (``RecordCSV/Problem``).
 public enum StockCSV {
     public static let required = ["serial_number", "category", "make", "site"]
-    public static let optional = ["model", "calibre", "condition", "status", "state_mark", "other_marks"]
+    public static let optional = ["model", "calibre", "condition", "status", "state_mark", "other_marks", "container"]
 
     /// Reads the file's rows into weapon inputs with their lines, or every problem found.
     /// - Parameter sites: the member's sites by name.
@@ -72,7 +73,8 @@ public enum StockCSV {
                 markings: markings,
                 condition: nonEmpty("condition"),
                 status: nonEmpty("status"),
-                site: site.description
+                site: site.description,
+                container: nonEmpty("container")
             )
             do {
                 let weapon = try input.validated(owner: owner, at: now)

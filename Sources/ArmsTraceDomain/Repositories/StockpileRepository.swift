@@ -43,9 +43,16 @@ public protocol StockpileRepository: Sendable {
     /// Begins a check at one of the member's sites: the weapons there now are those expected.
     func startCheck(site: StockSite.ID, by actor: Actor, at now: Date) async throws -> StockCheck
 
-    /// Adds counted serials to an open check.
+    /// Adds counted serials, and the seals of sealed containers found intact, to an open check.
     /// - Throws: `.notFound` for a check not the member's; `.conflict` when it is closed.
-    func recordCount(_ serials: [String], in check: StockCheck.ID, by actor: Actor, at now: Date) async throws -> StockCheck
+    func recordCount(
+        _ serials: [String],
+        containers: [String],
+        in check: StockCheck.ID,
+        by actor: Actor,
+        at now: Date
+    ) async throws
+        -> StockCheck
 
     /// Closes a check with its reconciliation (``StockReconciliation/reconcile(expected:counted:others:)``) and
     /// marks the site checked.

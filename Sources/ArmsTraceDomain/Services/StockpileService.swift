@@ -120,16 +120,35 @@ public struct StockpileService: Sendable {
         return try await repositories.stockpile.startCheck(site: site, by: actor, at: Date().wholeMilliseconds)
     }
 
-    /// Records serials counted at an open check, as read.
-    /// - Throws: `.invalid` for an empty list, more than 5,000 serials, or a blank one.
-    public func recordCount(_ serials: [String], in check: StockCheck.ID, by actor: Actor) async throws -> StockCheck {
+    /// Records serials counted at an open check, as read, and the seals of sealed containers found intact (a bulk
+    /// store counted by container).
+    /// - Throws: `.invalid` for nothing counted, more than 5,000 entries, or a blank one.
+    public func recordCount(
+        _ serials: [String],
+        containers: [String] = [],
+        in check: StockCheck.ID,
+        by actor: Actor
+    ) async throws
+        -> StockCheck
+    {
         try actor.require(.manageStock)
-        guard (1...5_000).contains(serials.count) else { throw DomainError.invalid(field: "serials", "send from 1 to 5000 serials") }
-        let cleaned = serials.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let blank = cleaned.firstIndex(where: { StockWeapon.serialKey($0).isEmpty || $0.count > 200 }) {
-            throw DomainError.invalid(field: "serials[\(blank)]", "must hold letters or digits (at most 200 characters)")
+        guard (1...5_000).contains(serials.count + containers.count) else {
+            throw DomainError.invalid(field: "serials", "send from 1 to 5000 serials and containers")
         }
-        return try await repositories.stockpile.recordCount(cleaned, in: check, by: actor, at: Date().wholeMilliseconds)
+        func cleaned(_ list: [String], _ field: String) throws -> [String] {
+            let cleaned = list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if let blank = cleaned.firstIndex(where: { StockWeapon.serialKey($0).isEmpty || $0.count > 200 }) {
+                throw DomainError.invalid(field: "\(field)[\(blank)]", "must hold letters or digits (at most 200 characters)")
+            }
+            return cleaned
+        }
+        return try await repositories.stockpile.recordCount(
+            try cleaned(serials, "serials"),
+            containers: try cleaned(containers, "containers"),
+            in: check,
+            by: actor,
+            at: Date().wholeMilliseconds
+        )
     }
 
     public func closeCheck(_ id: StockCheck.ID, by actor: Actor) async throws -> StockCheck {

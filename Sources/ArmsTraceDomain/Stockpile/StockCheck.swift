@@ -13,6 +13,8 @@ public struct StockCheck: Sendable, Equatable, Codable {
     public var expected: [StockWeapon.ID]
     /// The serials counted, as read, in the order recorded.
     public var counted: [String]
+    /// The seal numbers of sealed containers found intact: every weapon packed in one counts as found.
+    public var containers: [String]
     public var closedAt: Date?
     /// The discrepancies, once closed.
     public var result: StockReconciliation?
@@ -24,6 +26,7 @@ public struct StockCheck: Sendable, Equatable, Codable {
         startedAt: Date,
         expected: [StockWeapon.ID],
         counted: [String] = [],
+        containers: [String] = [],
         closedAt: Date? = nil,
         result: StockReconciliation? = nil
     ) {
@@ -33,6 +36,7 @@ public struct StockCheck: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.expected = expected
         self.counted = counted
+        self.containers = containers
         self.closedAt = closedAt
         self.result = result
     }
@@ -84,10 +88,16 @@ public struct StockReconciliation: Sendable, Equatable, Codable {
 
     public var isClean: Bool { missing.isEmpty && unexpected.isEmpty && wrongPlace.isEmpty }
 
-    /// Reconciles the serials counted at a site against the weapons expected there; `others` are the member's other
-    /// weapons whose serials were counted (looked up by ``StockWeapon/serialKey``). Serials compare as letters and
-    /// digits; a serial counted twice counts once.
-    public static func reconcile(expected: [StockWeapon], counted: [String], others: [StockWeapon]) -> StockReconciliation {
+    /// Reconciles the serials counted at a site, and the sealed containers found intact, against the weapons expected
+    /// there; `others` are the member's other weapons whose serials were counted (looked up by
+    /// ``StockWeapon/serialKey``). Serials and seals compare as letters and digits; a serial counted twice counts once.
+    public static func reconcile(
+        expected: [StockWeapon],
+        counted: [String],
+        containers: [String] = [],
+        others: [StockWeapon]
+    ) -> StockReconciliation {
+        let seals = Set(containers.map(StockWeapon.serialKey).filter { !$0.isEmpty })
         var countedKeys: [String: String] = [:]
         var order: [String] = []
         for serial in counted {
@@ -100,7 +110,8 @@ public struct StockReconciliation: Sendable, Equatable, Codable {
         var missing: [Missing] = []
         for weapon in expected {
             expectedKeys.insert(weapon.serialKey)
-            if countedKeys[weapon.serialKey] == nil {
+            let sealed = weapon.container.map { seals.contains(StockWeapon.serialKey($0)) } ?? false
+            if countedKeys[weapon.serialKey] == nil && !sealed {
                 missing.append(Missing(weapon: weapon.id, serialNumber: weapon.serialNumber, make: weapon.make))
             }
         }
@@ -116,7 +127,7 @@ public struct StockReconciliation: Sendable, Equatable, Codable {
         }
         return StockReconciliation(
             expectedCount: expected.count,
-            foundCount: order.count - unexpected.count - wrongPlace.count,
+            foundCount: expected.count - missing.count,
             missing: missing,
             unexpected: unexpected,
             wrongPlace: wrongPlace

@@ -61,6 +61,8 @@ public struct StockWeapon: Sendable, Equatable, Codable {
     public var surplusReason: String?
     /// The shared record its loss or theft created (PoA III 9: the next search anywhere finds it).
     public var lossRecord: WeaponRecord.ID?
+    /// The seal number of the sealed container it is packed in, in a bulk store; a check may count the container.
+    public var container: String?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -81,6 +83,7 @@ public struct StockWeapon: Sendable, Equatable, Codable {
         transit: Transit? = nil,
         surplusReason: String? = nil,
         lossRecord: WeaponRecord.ID? = nil,
+        container: String? = nil,
         createdAt: Date,
         updatedAt: Date
     ) {
@@ -100,6 +103,7 @@ public struct StockWeapon: Sendable, Equatable, Codable {
         self.transit = transit
         self.surplusReason = surplusReason
         self.lossRecord = lossRecord
+        self.container = container
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -130,6 +134,8 @@ public struct StockWeaponInput: Sendable, Equatable, Decodable {
     /// `in_store` (the default) or `in_service`.
     public var status: String?
     public var site: String
+    /// The seal number of the sealed container it is packed in, if any.
+    public var container: String?
 
     public init(
         serialNumber: String,
@@ -140,7 +146,8 @@ public struct StockWeaponInput: Sendable, Equatable, Decodable {
         markings: [Marking]? = nil,
         condition: String? = nil,
         status: String? = nil,
-        site: String
+        site: String,
+        container: String? = nil
     ) {
         self.serialNumber = serialNumber
         self.category = category
@@ -151,6 +158,7 @@ public struct StockWeaponInput: Sendable, Equatable, Decodable {
         self.condition = condition
         self.status = status
         self.site = site
+        self.container = container
     }
 
     /// The weapon, received by `owner` at `now`, once every field is checked.
@@ -181,6 +189,9 @@ public struct StockWeaponInput: Sendable, Equatable, Decodable {
         for (index, marking) in (markings ?? []).enumerated() where marking.text.trimmingCharacters(in: .whitespaces).isEmpty {
             problem("markings[\(index)].text", "is required")
         }
+        let container = text(container, "container")
+        let model = text(model, "model")
+        let calibre = text(calibre, "calibre")
         guard problems.isEmpty, let serial, let category, let make, let condition, let status, let site else {
             throw DomainError.invalid(problems)
         }
@@ -190,12 +201,13 @@ public struct StockWeaponInput: Sendable, Equatable, Decodable {
             serialNumber: serial,
             category: category,
             make: make,
-            model: text(model, "model"),
-            calibre: text(calibre, "calibre"),
+            model: model,
+            calibre: calibre,
             markings: markings ?? [],
             condition: condition,
             status: status,
             site: site,
+            container: container,
             createdAt: now,
             updatedAt: now
         )

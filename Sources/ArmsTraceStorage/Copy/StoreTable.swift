@@ -209,7 +209,7 @@ public struct StoreTable: Sendable {
                 ("id", .uuid), ("owner_code", .text), ("version", .integer), ("serial_number", .text), ("serial_key", .text),
                 ("category", .text), ("make", .text), ("model", .text), ("calibre", .text), ("markings", .json), ("condition", .text),
                 ("status", .text), ("site_id", .uuid), ("holder", .text), ("transit", .json), ("surplus_reason", .text),
-                ("loss_record_id", .uuid), ("created_at", .timestamp), ("updated_at", .timestamp),
+                ("loss_record_id", .uuid), ("created_at", .timestamp), ("updated_at", .timestamp), ("container", .text),
             ]
         ),
         StoreTable(
@@ -232,6 +232,11 @@ public struct StoreTable: Sendable {
             "stock_check_count",
             key: ["check_id", "sequence"],
             [("check_id", .uuid), ("sequence", .integer), ("serial", .text), ("counted_at", .timestamp), ("user_id", .uuid)]
+        ),
+        StoreTable(
+            "stock_check_container",
+            key: ["check_id", "seal"],
+            [("check_id", .uuid), ("seal", .text), ("counted_at", .timestamp), ("user_id", .uuid)]
         ),
         StoreTable(
             "destruction_event",

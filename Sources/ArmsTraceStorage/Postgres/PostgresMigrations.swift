@@ -24,6 +24,21 @@ enum PostgresMigrations {
         ("2026-11-29-05-destruction", destruction),
         // Ammunition lots (as SQLite's migration 14).
         ("2026-11-29-06-ammunition", ammunition),
+        // Sealed containers (as SQLite's migration 15).
+        (
+            "2026-11-29-07-sealed-containers",
+            """
+            ALTER TABLE stock_weapon ADD COLUMN container text;
+            CREATE INDEX stock_weapon_container ON stock_weapon(owner_code, container) WHERE container IS NOT NULL;
+            CREATE TABLE stock_check_container (
+                check_id uuid NOT NULL REFERENCES stock_check(id),
+                seal text NOT NULL,
+                counted_at timestamptz NOT NULL,
+                user_id uuid,
+                PRIMARY KEY (check_id, seal)
+            );
+            """
+        ),
     ]
 
     static let ammunition = """

@@ -52,15 +52,15 @@ struct PostgresStockpileRepository: StockpileRepository {
         let inserted = try await connection.rows(
             """
             INSERT INTO stock_weapon (id, owner_code, version, serial_number, serial_key, category, make, model, calibre, markings,
-                condition, status, site_id, created_at, updated_at)
+                condition, status, site_id, created_at, updated_at, container)
             SELECT id, \(actor.member.rawValue), 1, serial, serial_key, category, make, NULLIF(model, ''), NULLIF(calibre, ''), markings::json,
-                condition, status, site, created, created
+                condition, status, site, created, created, NULLIF(container, '')
             FROM unnest(\(batch.map(\.id.uuid))::uuid[], \(batch.map(\.serialNumber))::text[], \(batch.map(\.serialKey))::text[],
                 \(batch.map(\.category.rawValue))::text[], \(batch.map(\.make))::text[], \(batch.map { $0.model ?? "" })::text[],
                 \(batch.map { $0.calibre ?? "" })::text[], \(try batch.map { try StockRows.json($0.markings) })::text[],
                 \(batch.map(\.condition.rawValue))::text[], \(batch.map(\.status.rawValue))::text[], \(batch.map { $0.site!.uuid })::uuid[],
-                \(batch.map(\.createdAt.stored))::timestamptz[])
-                AS received(id, serial, serial_key, category, make, model, calibre, markings, condition, status, site, created)
+                \(batch.map(\.createdAt.stored))::timestamptz[], \(batch.map { $0.container ?? "" })::text[])
+                AS received(id, serial, serial_key, category, make, model, calibre, markings, condition, status, site, created, container)
             ON CONFLICT (owner_code, make, serial_number) DO NOTHING RETURNING id
             """,
             database.logger
@@ -196,7 +196,15 @@ struct PostgresStockpileRepository: StockpileRepository {
         }
     }
 
-    func recordCount(_ serials: [String], in id: StockCheck.ID, by actor: Actor, at now: Date) async throws -> StockCheck {
+    func recordCount(
+        _ serials: [String],
+        containers: [String],
+        in id: StockCheck.ID,
+        by actor: Actor,
+        at now: Date
+    ) async throws
+        -> StockCheck
+    {
         try await database.write { connection in
             let check = try await openCheck(connection, id, owner: actor.member)
             if !serials.isEmpty {
@@ -206,6 +214,16 @@ struct PostgresStockpileRepository: StockpileRepository {
                     INSERT INTO stock_check_count (check_id, sequence, serial, counted_at, user_id)
                     SELECT \(id.uuid), \(start) - 1 + ordinality, serial, \(now.stored), \(actor.userID?.uuid)
                     FROM unnest(\(serials)::text[]) WITH ORDINALITY AS counted(serial, ordinality)
+                    """,
+                    database.logger
+                )
+            }
+            if !containers.isEmpty {
+                try await connection.rows(
+                    """
+                    INSERT INTO stock_check_container (check_id, seal, counted_at, user_id)
+                    SELECT DISTINCT \(id.uuid), seal, \(now.stored), \(actor.userID?.uuid) FROM unnest(\(containers)::text[]) AS counted(seal)
+                    ON CONFLICT DO NOTHING
                     """,
                     database.logger
                 )
@@ -227,7 +245,7 @@ struct PostgresStockpileRepository: StockpileRepository {
                 "SELECT * FROM stock_weapon WHERE owner_code = \(actor.member.rawValue) AND serial_key = ANY(\(keys))",
                 database.logger
             ).map(Self.weapon).filter { !expectedIDs.contains($0.id) }
-            let result = StockReconciliation.reconcile(expected: expected, counted: check.counted, others: others)
+            let result = StockReconciliation.reconcile(expected: expected, counted: check.counted, containers: check.containers, others: others)
             check.closedAt = now
             check.result = result
             try await connection.rows(
@@ -313,6 +331,10 @@ struct PostgresStockpileRepository: StockpileRepository {
             "SELECT serial FROM stock_check_count WHERE check_id = \(id.uuid) ORDER BY sequence",
             database.logger
         ).map { try $0.text("serial") }
+        let containers = try await connection.rows(
+            "SELECT seal FROM stock_check_container WHERE check_id = \(id.uuid) ORDER BY counted_at, seal COLLATE \"C\"",
+            database.logger
+        ).map { try $0.text("seal") }
         return StockCheck(
             id: id,
             owner: owner,
@@ -320,6 +342,7 @@ struct PostgresStockpileRepository: StockpileRepository {
             startedAt: try row.date("started_at"),
             expected: try StockRows.value([StockWeapon.ID].self, try row.text("expected")),
             counted: counted,
+            containers: containers,
             closedAt: try row.optionalDate("closed_at"),
             result: try row.optionalText("result").map { try StockRows.value(StockReconciliation.self, $0) }
         )
@@ -357,6 +380,7 @@ struct PostgresStockpileRepository: StockpileRepository {
             transit: try row.optionalText("transit").map { try StockRows.value(StockWeapon.Transit.self, $0) },
             surplusReason: try row.optionalText("surplus_reason"),
             lossRecord: try row.optionalID("loss_record_id"),
+            container: try row.optionalText("container"),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )

@@ -601,6 +601,22 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-15-sealed-containers") { db in
+            try db.execute(
+                sql: """
+                    -- Bulk stores pack weapons in sealed containers; a check may count a container found intact.
+                    ALTER TABLE stock_weapon ADD COLUMN container TEXT;
+                    CREATE INDEX stock_weapon_container ON stock_weapon(owner_code, container) WHERE container IS NOT NULL;
+                    CREATE TABLE stock_check_container (
+                        check_id TEXT NOT NULL REFERENCES stock_check(id),
+                        seal TEXT NOT NULL,
+                        counted_at TEXT NOT NULL,
+                        user_id TEXT,
+                        PRIMARY KEY (check_id, seal)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -156,7 +156,15 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         }
     }
 
-    func recordCount(_ serials: [String], in id: StockCheck.ID, by actor: Actor, at now: Date) async throws -> StockCheck {
+    func recordCount(
+        _ serials: [String],
+        containers: [String],
+        in id: StockCheck.ID,
+        by actor: Actor,
+        at now: Date
+    ) async throws
+        -> StockCheck
+    {
         try await writer.translatedWrite { db in
             let check = try Self.openCheck(db, id, owner: actor.member)
             var sequence = check.counted.count
@@ -165,6 +173,12 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
                 try db.execute(
                     sql: "INSERT INTO stock_check_count (check_id, sequence, serial, counted_at, user_id) VALUES (?, ?, ?, ?, ?)",
                     arguments: [id.description, sequence, serial, now, actor.userID?.description]
+                )
+            }
+            for seal in containers {
+                try db.execute(
+                    sql: "INSERT INTO stock_check_container (check_id, seal, counted_at, user_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [id.description, seal, now, actor.userID?.description]
                 )
             }
             return try Self.fetchCheck(db, id, owner: actor.member)!
@@ -188,7 +202,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
                     SQLRequest(literal: "SELECT * FROM stock_weapon WHERE owner_code = \(actor.member.rawValue) AND serial_key IN \(chunk)")
                 ).map(Self.weapon).filter { !expectedIDs.contains($0.id) }
             }
-            let result = StockReconciliation.reconcile(expected: expected, counted: check.counted, others: others)
+            let result = StockReconciliation.reconcile(expected: expected, counted: check.counted, containers: check.containers, others: others)
             check.closedAt = now
             check.result = result
             try db.execute(
@@ -216,8 +230,8 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
         try db.cachedStatement(
             sql: """
                 INSERT INTO stock_weapon (id, owner_code, version, serial_number, serial_key, category, make, model, calibre, markings,
-                    condition, status, site_id, holder, transit, surplus_reason, loss_record_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    condition, status, site_id, holder, transit, surplus_reason, loss_record_id, created_at, updated_at, container)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: StatementArguments(try values(weapon)))
     }
@@ -241,7 +255,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
             weapon.id.description, weapon.owner.rawValue, weapon.version, weapon.serialNumber, weapon.serialKey, weapon.category.rawValue,
             weapon.make, weapon.model, weapon.calibre, try StockRows.json(weapon.markings), weapon.condition.rawValue, weapon.status.rawValue,
             weapon.site?.description, weapon.holder, try weapon.transit.map(StockRows.json), weapon.surplusReason,
-            weapon.lossRecord?.description, weapon.createdAt, weapon.updatedAt,
+            weapon.lossRecord?.description, weapon.createdAt, weapon.updatedAt, weapon.container,
         ]
     }
 
@@ -291,6 +305,11 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
             startedAt: row["started_at"],
             expected: try StockRows.value([StockWeapon.ID].self, row["expected"]),
             counted: counted,
+            containers: try String.fetchAll(
+                db,
+                sql: "SELECT seal FROM stock_check_container WHERE check_id = ? ORDER BY counted_at, seal",
+                arguments: [id.description]
+            ),
             closedAt: row["closed_at"],
             result: try (row["result"] as String?).map { try StockRows.value(StockReconciliation.self, $0) }
         )
@@ -330,6 +349,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
             transit: try (row["transit"] as String?).map { try StockRows.value(StockWeapon.Transit.self, $0) },
             surplusReason: row["surplus_reason"],
             lossRecord: (row["loss_record_id"] as String?).flatMap(WeaponRecord.ID.init),
+            container: row["container"],
             createdAt: row["created_at"],
             updatedAt: row["updated_at"]
         )

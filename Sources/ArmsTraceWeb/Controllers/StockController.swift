@@ -219,13 +219,14 @@ struct StockController {
     }
 
     struct CountInput: Decodable {
-        var serials: [String]
+        var serials: [String]?
+        var containers: [String]?
     }
 
     @Sendable func count(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
         let id = try Self.checkID(context)
         let input = try await request.decodeJSON(as: CountInput.self, context: context)
-        return JSONBody(try await service.recordCount(input.serials, in: id, by: context.actor))
+        return JSONBody(try await service.recordCount(input.serials ?? [], containers: input.containers ?? [], in: id, by: context.actor))
     }
 
     @Sendable func close(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {

@@ -357,7 +357,8 @@ struct StockPages {
         let names = Dictionary(sites.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var object: [String: Any] = [
             "id": check.id.description, "site": names[check.site] ?? "?", "started": check.startedAt.minuteText,
-            "expected": check.expected.count, "counted": check.counted.count, "open": check.closedAt == nil,
+            "expected": check.expected.count, "counted": check.counted.count, "containers": check.containers.count,
+            "open": check.closedAt == nil,
             "mayManage": context.actor.role.may(.manageStock),
             "recent": check.counted.suffix(20).reversed().map { $0 }, "hasRecent": !check.counted.isEmpty,
         ]
@@ -391,10 +392,11 @@ struct StockPages {
     @Sendable func count(_ request: Request, context: WebContext) async throws -> Response {
         let id = try Self.checkID(context)
         let form = try await WebForm.read(request, context: context)
-        let serials = (form.values["serials"]?.first ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
+        func lines(_ name: String) -> [String] {
+            (form.values[name]?.first ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         do {
-            _ = try await service.recordCount(serials, in: id, by: context.actor)
+            _ = try await service.recordCount(lines("serials"), containers: lines("containers"), in: id, by: context.actor)
             return Response(status: .seeOther, headers: [.location: "/stock/checks/\(id)"])
         } catch DomainError.invalid(let errors) {
             return try await checkPage(id, context: context, problem: errors.map(\.message).joined(separator: "; "))

@@ -53,6 +53,25 @@ import Yams
         #expect(document["openapi"] as? String == "3.1.0")
     }
 
+    /// A comma in an unquoted description inside a `{ … }` mapping splits it, and the rest becomes a key of its own
+    /// ("included; default today."): the validator then refuses the document. No key of the document has a space.
+    @Test func noDescriptionIsSplitByAComma() async throws {
+        let document = try await Self.document(try await TestWorld.make())
+        var split: [String] = []
+        func walk(_ value: Any, _ path: String) {
+            if let object = value as? [String: Any] {
+                for (key, inner) in object {
+                    if key.contains(" ") && !path.hasSuffix("/paths") { split.append("\(path)/\(key)") }
+                    walk(inner, "\(path)/\(key)")
+                }
+            } else if let list = value as? [Any] {
+                for (index, inner) in list.enumerated() { walk(inner, "\(path)/\(index)") }
+            }
+        }
+        walk(document, "")
+        #expect(split.isEmpty, "keys made of a split description: \(split)")
+    }
+
     @Test func everyRouteIsDocumentedAndEveryPathIsServed() async throws {
         let world = try await TestWorld.make()
         let document = try await Self.document(world)

@@ -84,13 +84,32 @@ import Testing
                 + common
         )
 
+        try await run(["stock", "move", "--serial", "KE1", "--step", "surplus", "--reason", "obsolete"] + common)
+        let surplus = directory.appendingPathComponent("surplus.txt").path
+        try Data("KE1\n".utf8).write(to: URL(fileURLWithPath: surplus))
+        try await run(["stock", "destruction", "plan", "--method", "cutting", "--place", "Kahawa", "--date", "2026-12-01", surplus] + common)
+        try await run(
+            ["stock", "ammunition", "add", "--lot", "L-1", "--type", "7.62x39mm ball", "--quantity", "100", "--site", "Kahawa depot"] + common
+        )
+        try await run(["stock", "report"] + common)
+
         let store = try openStore(database)
         let kenya = MemberCode("KEN")!
+        let planned = try #require(try await store.repositories.stockpile.destructions(owner: kenya).first)
+        #expect(try await store.repositories.stockpile.ammunition(owner: kenya).map(\.quantity) == [100])
         let weapons = try await store.repositories.stockpile.weapons(owner: kenya, site: nil, status: nil, limit: 100, cursor: nil).items
         let stolen = weapons.filter { $0.status == .stolen }
         let record = try await store.repositories.records.get(try #require(stolen.first?.lossRecord), viewer: MemberCode("UGA")!)
         await store.close()
         #expect(weapons.count == 20, "the bad file stored nothing; the good one all")
         #expect(stolen.map(\.serialNumber) == ["KE7"] && record.details.status == .stolen && record.details.serialNumber == "KE7")
+        #expect(weapons.first { $0.serialNumber == "KE1" }?.status == .awaitingDestruction)
+
+        try await run(
+            ["stock", "destruction", "record", planned.id.description, "--date", "2026-12-01", "--witness", "A", "--witness", "B"] + common
+        )
+        let reopened = try openStore(database)
+        #expect(try await reopened.repositories.stockpile.destruction(planned.id, owner: kenya).status == .recorded)
+        await reopened.close()
     }
 }

@@ -10,7 +10,10 @@ extension ArmsTraceCommand {
         static let configuration = CommandConfiguration(
             commandName: "stock",
             abstract: "Stockpile sites, inventory import, physical checks, losses and lists.",
-            subcommands: [AddSite.self, Sites.self, Import.self, Check.self, Loss.self, List.self]
+            subcommands: [
+                AddSite.self, Sites.self, Import.self, Check.self, Move.self, Loss.self, List.self, Ammunition.self, Destruction.self,
+                Report.self,
+            ]
         )
 
         /// The database and the member whose stockpile it is.
@@ -205,6 +208,181 @@ extension ArmsTraceCommand {
                 for weapon in page.items {
                     print("\(weapon.serialNumber)\t\(weapon.make)\t\(weapon.model ?? "")\t\(weapon.status.rawValue)\t\(weapon.id)")
                 }
+            }
+        }
+
+        /// `armstrace stock move --member KEN --serial S --step issue --holder "7th battalion" --document IV-1`.
+        struct Move: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Move a weapon: issue, return, dispatch (--to SITE), receive, or declare it surplus (--reason)."
+            )
+
+            @OptionGroup var options: MemberOptions
+            @Option(help: "The weapon's serial.") var serial: String
+            @Option(help: "Its make, when the serial alone is not enough.") var make: String?
+            @Option(help: "issue, return, dispatch, receive or surplus.") var step: String
+            @Option(help: "For issue: the unit or person.") var holder: String?
+            @Option(help: "For dispatch: the receiving site's name.") var to: String?
+            @Option(help: "The voucher, transfer note or receipt.") var document: String?
+            @Option(help: "For surplus: why.") var reason: String?
+
+            func run() async throws {
+                let (service, actor) = try await options.open()
+                let weapon = try await service.weapon(serial: serial, make: make, by: actor)
+                let move: StockStep
+                switch step {
+                case "issue": move = .issue(holder: holder ?? "", document: document ?? "")
+                case "return": move = .return(document: document ?? "")
+                case "dispatch":
+                    guard let to else { throw ValidationError("--to names the receiving site") }
+                    move = .dispatch(to: try await options.site(named: to, in: service, by: actor).id, document: document ?? "")
+                case "receive": move = .receive(document: document ?? "")
+                case "surplus": move = .designateSurplus(reason: reason ?? "")
+                default: throw ValidationError("--step must be one of: issue, return, dispatch, receive, surplus")
+                }
+                let moved = try await service.apply(move, to: weapon.id, by: actor)
+                print("\(moved.make) \(moved.serialNumber) is now \(moved.status.rawValue).")
+            }
+        }
+
+        /// `armstrace stock ammunition add|change|list`.
+        struct Ammunition: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Ammunition lots: receive one, issue from or add to one, list them.",
+                subcommands: [Add.self, Change.self, Lots.self]
+            )
+
+            struct Add: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "Receive a lot at a site.")
+                @OptionGroup var options: MemberOptions
+                @Option(help: "The lot number.") var lot: String
+                @Option(help: "The designation, e.g. \"7.62x39mm ball\".") var type: String
+                @Option(help: "How many rounds or items.") var quantity: Int
+                @Option(help: "The site's name.") var site: String
+                @Option(help: "Expiry (YYYY-MM-DD).") var expiry: String?
+
+                func run() async throws {
+                    let (service, actor) = try await options.open()
+                    let place = try await options.site(named: site, in: service, by: actor)
+                    let received = try await service.receive(
+                        AmmunitionLotInput(lotNumber: lot, type: type, quantity: quantity, site: place.id.description, expiry: expiry),
+                        by: actor
+                    )
+                    print("Received lot \(received.lotNumber) (\(received.id)): \(received.quantity) at \(place.name).")
+                }
+            }
+
+            struct Change: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "Issue from a lot (a negative quantity) or add to it, with the reason.")
+                @OptionGroup var options: MemberOptions
+                @Option(help: "The lot's ID.") var lot: String
+                @Option(help: "The change: -2000 issues 2,000.") var quantity: Int
+                @Option(help: "Why: the voucher, the count.") var reason: String
+
+                func run() async throws {
+                    guard let id = AmmunitionLot.ID(lot) else { throw ValidationError("--lot must be a lot's ID") }
+                    let (service, actor) = try await options.open()
+                    let changed = try await service.change(id, by: quantity, reason: reason, by: actor)
+                    print("Lot \(changed.lotNumber) now holds \(changed.quantity).")
+                }
+            }
+
+            struct Lots: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(commandName: "list", abstract: "List the member's lots.")
+                @OptionGroup var options: MemberOptions
+
+                func run() async throws {
+                    let (service, actor) = try await options.open()
+                    for lot in try await service.ammunition(by: actor) {
+                        let expiry = lot.expiry.map { lot.expired(on: .today) ? "EXPIRED \($0)" : "expires \($0)" } ?? ""
+                        print("\(lot.lotNumber)\t\(lot.type)\t\(lot.quantity)\t\(expiry)\t\(lot.id)")
+                    }
+                }
+            }
+        }
+
+        /// `armstrace stock destruction plan|record|show`.
+        struct Destruction: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Plan and record destructions of surplus weapons.",
+                discussion: """
+                    Verification is not done here: a named user other than the one who recorded the destruction signs it \
+                    off, through the API or the destruction's page.
+                    """,
+                subcommands: [Plan.self, Record.self, Show.self]
+            )
+
+            struct Plan: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(
+                    abstract: "Plan the destruction of surplus weapons listed by serial in a file, one a line."
+                )
+                @OptionGroup var options: MemberOptions
+                @Option(help: "cutting, crushing, smelting, burning or other.") var method: String
+                @Option(help: "Where.") var place: String
+                @Option(help: "When (YYYY-MM-DD).") var date: String
+                @Argument(help: "The file of serials.") var file: String
+
+                func run() async throws {
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+                    let (service, actor) = try await options.open()
+                    var ids: [String] = []
+                    for serial in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !serial.isEmpty {
+                        ids.append(try await service.weapon(serial: serial, make: nil, by: actor).id.description)
+                    }
+                    let event = try await service.planDestruction(
+                        DestructionInput(method: method, place: place, plannedFor: date, weapons: ids),
+                        by: actor
+                    )
+                    print(
+                        "Planned destruction \(event.id): \(event.weapons.count) weapon(s), \(event.method.rawValue) at \(event.place) on \(event.plannedFor)."
+                    )
+                }
+            }
+
+            struct Record: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "Record a planned destruction as done, before at least two witnesses.")
+                @OptionGroup var options: MemberOptions
+                @Argument(help: "The destruction's ID.") var id: String
+                @Option(help: "When it was done (YYYY-MM-DD).") var date: String
+                @Option(help: "A witness; give at least two.") var witness: [String] = []
+
+                func run() async throws {
+                    guard let event = DestructionEvent.ID(id) else { throw ValidationError("'\(id)' is not a destruction's ID") }
+                    guard let day = CalendarDate(date) else { throw ValidationError("--date must be YYYY-MM-DD") }
+                    let (service, actor) = try await options.open()
+                    let recorded = try await service.recordDestruction(event, on: day, witnesses: witness, by: actor)
+                    print("Recorded destruction \(recorded.id) on \(day); it awaits an independent verifier.")
+                }
+            }
+
+            struct Show: AsyncParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "Print a destruction as JSON.")
+                @OptionGroup var options: MemberOptions
+                @Argument(help: "The destruction's ID.") var id: String
+
+                func run() async throws {
+                    guard let event = DestructionEvent.ID(id) else { throw ValidationError("'\(id)' is not a destruction's ID") }
+                    let (service, actor) = try await options.open()
+                    try printJSON(try await service.destruction(event, by: actor))
+                }
+            }
+        }
+
+        /// `armstrace stock report --member KEN [--from 2026-01-01] [--to 2026-12-31]`.
+        struct Report: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The stockpile report for a period, as JSON.")
+            @OptionGroup var options: MemberOptions
+            @Option(help: "The first day (default: 1 January this year).") var from: String?
+            @Option(help: "The last day (default: today).") var to: String?
+
+            func run() async throws {
+                let today = CalendarDate.today
+                guard let start = from.map({ CalendarDate($0) }) ?? CalendarDate(year: today.year, month: 1, day: 1) else {
+                    throw ValidationError("--from must be YYYY-MM-DD")
+                }
+                guard let end = to.map({ CalendarDate($0) }) ?? today else { throw ValidationError("--to must be YYYY-MM-DD") }
+                let (service, actor) = try await options.open()
+                try printJSON(try await service.report(from: start, to: end, by: actor))
             }
         }
     }

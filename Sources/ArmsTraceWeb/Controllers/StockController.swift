@@ -126,7 +126,7 @@ struct StockController {
     }
 
     @Sendable func weapon(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<WeaponView> {
-        JSONBody(WeaponView(try await service.weapon(try Self.id(context), by: context.actor), at: Date()))
+        JSONBody(WeaponView(try await service.weapon(try StockWeapon.ID.route(context, "weapon"), by: context.actor), at: Date()))
     }
 
     struct Movements: ResponseEncodable {
@@ -134,7 +134,7 @@ struct StockController {
     }
 
     @Sendable func movements(_ request: Request, context: AuthenticatedContext) async throws -> Movements {
-        Movements(movements: try await service.movements(of: try Self.id(context), by: context.actor))
+        Movements(movements: try await service.movements(of: try StockWeapon.ID.route(context, "weapon"), by: context.actor))
     }
 
     /// The body of a step: what each step reads.
@@ -174,7 +174,7 @@ struct StockController {
     @Sendable func step(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<WeaponView> {
         let name = context.parameters.get("step") ?? ""
         guard Self.steps.contains(name) else { throw DomainError.notFound(entity: "step", id: name) }
-        let id = try Self.id(context)
+        let id = try StockWeapon.ID.route(context, "weapon")
         try context.actor.require(.manageStock)
         let input = try await request.decodeJSON(as: StepInput.self, context: context)
         let step: StockStep
@@ -215,7 +215,7 @@ struct StockController {
     }
 
     @Sendable func check(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
-        JSONBody(try await service.check(try Self.checkID(context), by: context.actor))
+        JSONBody(try await service.check(try StockCheck.ID.route(context, "check"), by: context.actor))
     }
 
     struct CountInput: Decodable {
@@ -224,13 +224,13 @@ struct StockController {
     }
 
     @Sendable func count(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
-        let id = try Self.checkID(context)
+        let id = try StockCheck.ID.route(context, "check")
         let input = try await request.decodeJSON(as: CountInput.self, context: context)
         return JSONBody(try await service.recordCount(input.serials ?? [], containers: input.containers ?? [], in: id, by: context.actor))
     }
 
     @Sendable func close(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockCheck> {
-        JSONBody(try await service.closeCheck(try Self.checkID(context), by: context.actor))
+        JSONBody(try await service.closeCheck(try StockCheck.ID.route(context, "check"), by: context.actor))
     }
 
     /// `?from=&to=` (days, both included); by default this year to today.
@@ -291,8 +291,7 @@ struct StockController {
     }
 
     @Sendable func changeAmmunition(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<LotView> {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = AmmunitionLot.ID(text) else { throw DomainError.notFound(entity: "lot", id: text) }
+        let id = try AmmunitionLot.ID.route(context, "lot")
         try context.actor.require(.manageStock)
         let input = try await request.decodeJSON(as: ChangeInput.self, context: context)
         return JSONBody(LotView(try await service.change(id, by: input.quantity, reason: input.reason, by: context.actor)))
@@ -315,7 +314,7 @@ struct StockController {
     }
 
     @Sendable func destruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
-        JSONBody(try await service.destruction(try Self.destructionID(context), by: context.actor))
+        JSONBody(try await service.destruction(try DestructionEvent.ID.route(context, "destruction"), by: context.actor))
     }
 
     struct RecordInput: Decodable {
@@ -324,7 +323,7 @@ struct StockController {
     }
 
     @Sendable func recordDestruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
-        let id = try Self.destructionID(context)
+        let id = try DestructionEvent.ID.route(context, "destruction")
         try context.actor.require(.manageStock)
         let input = try await request.decodeJSON(as: RecordInput.self, context: context)
         return JSONBody(try await service.recordDestruction(id, on: input.date, witnesses: input.witnesses, by: context.actor))
@@ -335,7 +334,7 @@ struct StockController {
     }
 
     @Sendable func verifyDestruction(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<DestructionEvent> {
-        let id = try Self.destructionID(context)
+        let id = try DestructionEvent.ID.route(context, "destruction")
         try context.actor.require(.manageStock)
         let input = try await request.decodeJSON(as: VerifyInput.self, context: context)
         return JSONBody(try await service.verifyDestruction(id, note: input.verification, by: context.actor))
@@ -343,15 +342,9 @@ struct StockController {
 
     /// The destruction certificate: the event, its witnesses and verification, and every serial it destroyed.
     @Sendable func certificate(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
-        let (event, weapons) = try await service.certificate(try Self.destructionID(context), by: context.actor)
+        let (event, weapons) = try await service.certificate(try DestructionEvent.ID.route(context, "destruction"), by: context.actor)
         let object = DestructionCertificate.object(event, weapons)
         return try HTML(templates, "destruction-certificate", object)
-    }
-
-    static func destructionID(_ context: AuthenticatedContext) throws -> DestructionEvent.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = DestructionEvent.ID(text) else { throw DomainError.notFound(entity: "destruction", id: text) }
-        return id
     }
 
     // MARK: -
@@ -370,15 +363,4 @@ struct StockController {
         return response
     }
 
-    static func id(_ context: AuthenticatedContext) throws -> StockWeapon.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = StockWeapon.ID(text) else { throw DomainError.notFound(entity: "weapon", id: text) }
-        return id
-    }
-
-    static func checkID(_ context: AuthenticatedContext) throws -> StockCheck.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = StockCheck.ID(text) else { throw DomainError.notFound(entity: "check", id: text) }
-        return id
-    }
 }

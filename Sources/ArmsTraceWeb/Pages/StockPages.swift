@@ -194,8 +194,7 @@ struct StockPages {
     }
 
     @Sendable func changeAmmunition(_ request: Request, context: WebContext) async throws -> Response {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = AmmunitionLot.ID(text) else { throw DomainError.notFound(entity: "lot", id: text) }
+        let id = try AmmunitionLot.ID.route(context, "lot")
         let form = try await WebForm.read(request, context: context)
         do {
             let lot = try await service.change(id, by: form["quantity"].flatMap(Int.init) ?? 0, reason: form["reason"] ?? "", by: context.actor)
@@ -249,7 +248,7 @@ struct StockPages {
     // MARK: - A weapon
 
     @Sendable func weapon(_ request: Request, context: WebContext) async throws -> Response {
-        try await weaponPage(try Self.id(context), context: context)
+        try await weaponPage(try StockWeapon.ID.route(context, "weapon"), context: context)
     }
 
     private func weaponPage(_ id: StockWeapon.ID, context: WebContext, problem: String? = nil) async throws -> Response {
@@ -307,7 +306,7 @@ struct StockPages {
     }
 
     @Sendable func step(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.id(context)
+        let id = try StockWeapon.ID.route(context, "weapon")
         let form = try await WebForm.read(request, context: context)
         let name = context.parameters.get("step") ?? ""
         let step: StockStep
@@ -348,7 +347,7 @@ struct StockPages {
     // MARK: - A check
 
     @Sendable func check(_ request: Request, context: WebContext) async throws -> Response {
-        try await checkPage(try Self.checkID(context), context: context)
+        try await checkPage(try StockCheck.ID.route(context, "check"), context: context)
     }
 
     private func checkPage(_ id: StockCheck.ID, context: WebContext, problem: String? = nil) async throws -> Response {
@@ -390,7 +389,7 @@ struct StockPages {
     }
 
     @Sendable func count(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.checkID(context)
+        let id = try StockCheck.ID.route(context, "check")
         let form = try await WebForm.read(request, context: context)
         func lines(_ name: String) -> [String] {
             (form.values[name]?.first ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -404,7 +403,7 @@ struct StockPages {
     }
 
     @Sendable func close(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.checkID(context)
+        let id = try StockCheck.ID.route(context, "check")
         _ = try await WebForm.read(request, context: context)
         _ = try await service.closeCheck(id, by: context.actor)
         return Response(status: .seeOther, headers: [.location: "/stock/checks/\(id)"])
@@ -413,7 +412,7 @@ struct StockPages {
     // MARK: - A destruction
 
     @Sendable func destruction(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.destructionID(context)
+        let id = try DestructionEvent.ID.route(context, "destruction")
         if request.uri.queryParameters.get("print") != nil {
             let (event, weapons) = try await service.certificate(id, by: context.actor)
             return try HTML(templates, "destruction-certificate", DestructionCertificate.object(event, weapons)).response()
@@ -441,7 +440,7 @@ struct StockPages {
     }
 
     @Sendable func recordDestruction(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.destructionID(context)
+        let id = try DestructionEvent.ID.route(context, "destruction")
         let form = try await WebForm.read(request, context: context)
         guard let date = form["date"].flatMap({ CalendarDate($0) }) else {
             return try await destructionPage(id, context: context, problem: "Give the date of the destruction (YYYY-MM-DD).")
@@ -456,7 +455,7 @@ struct StockPages {
     }
 
     @Sendable func verifyDestruction(_ request: Request, context: WebContext) async throws -> Response {
-        let id = try Self.destructionID(context)
+        let id = try DestructionEvent.ID.route(context, "destruction")
         let form = try await WebForm.read(request, context: context)
         do {
             _ = try await service.verifyDestruction(id, note: form["verification"] ?? "", by: context.actor)
@@ -466,23 +465,4 @@ struct StockPages {
         }
     }
 
-    // MARK: - Identifiers
-
-    static func id(_ context: WebContext) throws -> StockWeapon.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = StockWeapon.ID(text) else { throw DomainError.notFound(entity: "weapon", id: text) }
-        return id
-    }
-
-    static func checkID(_ context: WebContext) throws -> StockCheck.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = StockCheck.ID(text) else { throw DomainError.notFound(entity: "check", id: text) }
-        return id
-    }
-
-    static func destructionID(_ context: WebContext) throws -> DestructionEvent.ID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = DestructionEvent.ID(text) else { throw DomainError.notFound(entity: "destruction", id: text) }
-        return id
-    }
 }

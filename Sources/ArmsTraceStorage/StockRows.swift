@@ -60,6 +60,10 @@ extension AuditEvent {
         AuditEvent(.stockAmmunition, by: actor, subject: "lot:\(lot.id)", detail: "lot \(lot.lotNumber): \(change), \(lot.quantity) held")
     }
 
+    static func directory(_ contact: PointOfContact, _ change: String, by actor: Actor) -> AuditEvent {
+        AuditEvent(.directoryEdit, by: actor, subject: "contact:\(contact.id)", detail: "\(change): \(contact.role.words), \(contact.name)")
+    }
+
     static func stockCheckStarted(_ check: StockCheck, by actor: Actor) -> AuditEvent {
         AuditEvent(.stockCheck, by: actor, subject: "check:\(check.id)", detail: "started: \(check.expected.count) weapon(s) expected")
     }

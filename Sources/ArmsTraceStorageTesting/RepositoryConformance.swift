@@ -44,6 +44,7 @@ public struct RepositoryConformance: Sendable {
         try await destructionNeedsWitnessesAndAnIndependentVerifier()
         try await ammunitionLotsNeverGoBelowZero()
         try await sealedContainersCountTheirWeapons()
+        try await directoryEntriesBelongToTheirMember()
     }
 
     // MARK: - Fixtures

@@ -195,6 +195,7 @@ package func buildRouter(
     let audit = AuditService(repositories: repositories)
     let reference = ReferenceService(repositories: repositories, catalog: catalog)
     let stock = StockpileService(repositories: repositories, searchIndex: searchIndex)
+    let directory = DirectoryService(repositories: repositories)
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -221,6 +222,7 @@ package func buildRouter(
     ReferencePage(service: reference, renderer: renderer).addRoutes(to: pages)
     ReferenceEditPage(service: reference, renderer: renderer).addRoutes(to: pages)
     StockPages(service: stock, renderer: renderer, templates: templates).addRoutes(to: pages)
+    DirectoryPage(service: directory, renderer: renderer).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
@@ -234,6 +236,7 @@ package func buildRouter(
     UserController(service: users).addRoutes(to: api)
     ReferenceController(service: reference).addRoutes(to: api)
     StockController(service: stock, templates: templates).addRoutes(to: api)
+    DirectoryController(service: directory).addRoutes(to: api)
     return router
 }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StoreCopyTests {
     /// A database with something in every kind of table: demo records and traces, users with sign-ins and sessions,
     /// searches with notices, settings, a published marking scheme and reference entries, a stockpile with movements, a
-    /// check, a destruction, ammunition and a loss, a signed audit head.
+    /// check, a destruction, ammunition, a loss and a directory entry, a signed audit head.
     static func busyStore() async throws -> any Store {
         let store = try await StoreKind.sqlite.make()
         let users = try await store.seedDemo(records: 300, traces: 12, seed: 5)
@@ -76,6 +76,10 @@ import Testing
             by: actor
         )
         _ = try await stock.change(lot.id, by: -200, reason: "IV-1", by: actor)
+        _ = try await DirectoryService(repositories: repositories).add(
+            PointOfContactInput(role: "poa", agency: "National Focal Point", name: "Desk", languages: ["en"], email: "desk@example.org"),
+            by: Actor(userID: officer.id, member: officer.member, role: .admin, channel: .web)
+        )
         let loss = StockLoss(stolen: true, date: CalendarDate("2026-11-20")!, place: "Depot", circumstances: "Missing at the check")
         _ = try await stock.apply(.reportLoss(loss), to: received[2].id, by: actor)
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())

@@ -132,6 +132,16 @@ import Testing
             .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
         ],
         "GET /api/v1/stock/report": [.own: [.ok, .ok, .ok, .forbidden]],
+        // The directory: every role reads; a member's admins keep its own entries.
+        "GET /api/v1/directory": [.own: [.ok, .ok, .ok, .ok]],
+        "POST /api/v1/directory": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "PUT /api/v1/directory/{id}": [.own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/directory/{id}/confirm": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden],
+        ],
+        "DELETE /api/v1/directory/{id}": [
+            .own: [.noContent, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden],
+        ],
         "GET /api/v1/stock/ammunition": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/stock/ammunition": [.own: [.created, .created, .forbidden, .forbidden]],
         "POST /api/v1/stock/ammunition/{id}/change": [
@@ -304,6 +314,15 @@ import Testing
                     trace = foreignTrace
                 }
                 path = path.replacingOccurrences(of: "{id}", with: trace).replacingOccurrences(of: "{attachment}", with: attachment)
+            }
+            if template.hasPrefix("/api/v1/directory") {
+                let entry: [String: Any] = ["role": "poa", "agency": "National Focal Point", "name": "Desk", "email": "desk@example.org"]
+                if template.contains("{id}") {
+                    let admin = target == .own ? "kenAdmin" : "ugaAdmin"
+                    let added = try await Self.post(client, world, admin, "/api/v1/directory", entry)
+                    path = path.replacingOccurrences(of: "{id}", with: try #require(added["id"] as? String))
+                }
+                return (path, method == .put || method == .post ? entry : nil)
             }
             if template.hasPrefix("/api/v1/stock/") {
                 // Fresh stock each cell, Kenya's (own) or Uganda's (foreign): a step that succeeds changes the weapon.

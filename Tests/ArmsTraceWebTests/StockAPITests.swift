@@ -171,3 +171,44 @@ import Testing
         }
     }
 }
+
+/// The directory through the API: a member's admin keeps its entries current, every member reads them.
+@Suite struct DirectoryAPITests {
+    @Test func anAdminKeepsItsPointsOfContactAndEveryoneReadsThem() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let entry: [String: Any] = [
+                "role": "iti_tracing", "agency": "Kenya National Focal Point on Small Arms", "name": "Tracing desk",
+                "languages": ["en", "sw"], "email": "tracing@example.go.ke",
+            ]
+            let added = try await client.execute(uri: "/api/v1/directory", method: .post, headers: world.headers("kenAdmin"), body: json(entry))
+            #expect(added.status == .created && added.object["stale"] as? Bool == false, "\(added.text)")
+            let id = try #require(added.object["id"] as? String)
+            var unreachable = entry
+            unreachable["email"] = nil
+            unreachable["languages"] = ["english"]
+            let refused = try await client.execute(
+                uri: "/api/v1/directory",
+                method: .post,
+                headers: world.headers("kenAdmin"),
+                body: json(unreachable)
+            )
+            #expect(refused.status == .unprocessableContent && refused.errorFields == ["email", "languages[0]"], "\(refused.text)")
+            let listed = try await client.execute(uri: "/api/v1/directory?member=ken", method: .get, headers: world.headers("fra"))
+            #expect((listed.object["contacts"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Tracing desk"])
+            var changed = entry
+            changed["phone"] = "+254 20 000000"
+            let updated = try await client.execute(
+                uri: "/api/v1/directory/\(id)",
+                method: .put,
+                headers: world.headers("kenAdmin"),
+                body: json(changed)
+            )
+            #expect(updated.object["phone"] as? String == "+254 20 000000")
+            let foreign = try await client.execute(uri: "/api/v1/directory/\(id)/confirm", method: .post, headers: world.headers("ugaAdmin"))
+            #expect(foreign.status == .notFound)
+            let audit = try await client.execute(uri: "/api/v1/audit", method: .get, headers: world.headers("kenAuditor")).object
+            #expect((audit["entries"] as? [[String: Any]])?.filter { $0["action"] as? String == "directory_edit" }.count == 2)
+        }
+    }
+}

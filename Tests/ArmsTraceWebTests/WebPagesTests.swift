@@ -36,6 +36,7 @@ import Testing
         "GET /reference/edit": [.ok, .forbidden, .forbidden, .forbidden],
         "GET /stock": [.ok, .ok, .ok, .forbidden],
         "GET /stock/report": [.ok, .ok, .ok, .forbidden],
+        "GET /directory": [.ok, .ok, .ok, .ok],
         "GET /stock/weapons/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/checks/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/destructions/{id}": [.ok, .ok, .ok, .forbidden],
@@ -49,7 +50,7 @@ import Testing
         "POST /reference/schemes", "POST /stock/sites", "POST /stock/import", "POST /stock/checks", "POST /stock/destructions",
         "POST /stock/weapons/{id}/{step}", "POST /stock/checks/{id}/counts", "POST /stock/checks/{id}/close",
         "POST /stock/destructions/{id}/record", "POST /stock/destructions/{id}/verify", "POST /stock/ammunition",
-        "POST /stock/ammunition/{id}/change",
+        "POST /stock/ammunition/{id}/change", "POST /directory", "POST /directory/{id}/confirm", "POST /directory/{id}/remove",
     ]
 
     static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
@@ -555,6 +556,32 @@ import Testing
             #expect(report.text.contains("<td>cutting</td><td>1</td><td>1</td>") && report.text.contains(">KE-5</a>"), "a destruction and a theft")
             let printed = try await client.execute(uri: "\(destructionPath)?print=1", method: .get, headers: admin.headers())
             #expect(printed.text.contains("<h1>Destruction certificate</h1>") && printed.text.contains("<td class=\"serial\">KE-1</td>"))
+        }
+    }
+
+    @Test func anAdminAddsAPointOfContactThroughThePage() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let admin = try await Self.signIn(client, as: "kenAdmin")
+            let fields = [("role", "iti_tracing"), ("agency", "National Focal Point"), ("name", "Tracing desk"), ("languages", "en, sw")]
+            let unreachable = try await client.execute(
+                uri: "/directory",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf)] + fields)
+            )
+            #expect(unreachable.status == .unprocessableContent && unreachable.text.contains("id=\"email-error\""))
+            #expect(unreachable.text.contains("value=\"Tracing desk\""), "what was typed is kept")
+            let added = try await client.execute(
+                uri: "/directory",
+                method: .post,
+                headers: admin.headers(Self.formType),
+                body: Self.form([("csrf", admin.csrf)] + fields + [("email", "tracing@example.org")])
+            )
+            #expect(added.status == .ok && added.text.contains("<td>Tracing desk</td><td>en, sw</td>"), "no title, and none borrowed from the page")
+            let officer = try await Self.signIn(client, as: "ken")
+            let read = try await client.execute(uri: "/directory?member=KEN", method: .get, headers: officer.headers())
+            #expect(read.text.contains("ITI tracing point of contact") && !read.text.contains("action=\"/directory/"), "officers read, admins keep")
         }
     }
 

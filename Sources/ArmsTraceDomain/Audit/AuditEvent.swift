@@ -30,6 +30,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case stockCheck = "stock_check"
         case stockDestruction = "stock_destruction"
         case stockAmmunition = "stock_ammunition"
+        case directoryEdit = "directory_edit"
         case auditRead = "audit_read"
         case signIn = "sign_in"
         case signInFailed = "sign_in_failed"

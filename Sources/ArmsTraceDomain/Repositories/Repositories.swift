@@ -9,6 +9,7 @@ public struct Repositories: Sendable {
     public var signIn: any SignInRepository
     public var reference: any ReferenceRepository
     public var stockpile: any StockpileRepository
+    public var directory: any DirectoryRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -22,6 +23,7 @@ public struct Repositories: Sendable {
         signIn: any SignInRepository,
         reference: any ReferenceRepository,
         stockpile: any StockpileRepository,
+        directory: any DirectoryRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -33,6 +35,7 @@ public struct Repositories: Sendable {
         self.signIn = signIn
         self.reference = reference
         self.stockpile = stockpile
+        self.directory = directory
         self.checkHealth = checkHealth
     }
 }

@@ -234,6 +234,15 @@ public struct StoreTable: Sendable {
             [("check_id", .uuid), ("sequence", .integer), ("serial", .text), ("counted_at", .timestamp), ("user_id", .uuid)]
         ),
         StoreTable(
+            "point_of_contact",
+            key: ["id"],
+            [
+                ("id", .uuid), ("member_code", .text), ("role", .text), ("agency", .text), ("name", .text), ("title", .text),
+                ("languages", .json), ("email", .text), ("phone", .text), ("address", .text), ("updated_at", .timestamp),
+                ("confirmed_at", .timestamp),
+            ]
+        ),
+        StoreTable(
             "stock_check_container",
             key: ["check_id", "seal"],
             [("check_id", .uuid), ("seal", .text), ("counted_at", .timestamp), ("user_id", .uuid)]

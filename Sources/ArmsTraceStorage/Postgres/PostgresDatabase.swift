@@ -107,6 +107,7 @@ public final class PostgresDatabase: Sendable {
             signIn: PostgresSignInRepository(database: self),
             reference: PostgresReferenceRepository(database: self),
             stockpile: PostgresStockpileRepository(database: self),
+            directory: PostgresDirectoryRepository(database: self),
             checkHealth: { [self] in _ = try await read { connection in try await connection.rows("SELECT 1", logger) } }
         )
     }

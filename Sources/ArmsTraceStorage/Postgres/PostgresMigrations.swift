@@ -39,6 +39,28 @@ enum PostgresMigrations {
             );
             """
         ),
+        // The directory (as SQLite's migration 16).
+        (
+            "2026-11-29-08-directory",
+            """
+            CREATE TABLE point_of_contact (
+                id uuid PRIMARY KEY,
+                member_code text NOT NULL REFERENCES member(code),
+                role text NOT NULL CHECK (role IN ('national_coordination_agency', 'poa', 'iti_tracing', 'stockpile', 'mla_central_authority')),
+                agency text NOT NULL,
+                name text NOT NULL,
+                title text,
+                languages json NOT NULL,
+                email text,
+                phone text,
+                address text,
+                updated_at timestamptz NOT NULL,
+                confirmed_at timestamptz NOT NULL,
+                CHECK (email IS NOT NULL OR phone IS NOT NULL OR address IS NOT NULL)
+            );
+            CREATE INDEX point_of_contact_member ON point_of_contact(member_code, role);
+            """
+        ),
     ]
 
     static let ammunition = """

@@ -617,6 +617,30 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29-16-directory") { db in
+            try db.execute(
+                sql: """
+                    -- Members' national coordination agencies and points of contact (PoA III 5 and 7).
+                    CREATE TABLE point_of_contact (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        role TEXT NOT NULL CHECK (role IN ('national_coordination_agency', 'poa', 'iti_tracing', 'stockpile',
+                            'mla_central_authority')),
+                        agency TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        title TEXT,
+                        languages TEXT NOT NULL,
+                        email TEXT,
+                        phone TEXT,
+                        address TEXT,
+                        updated_at TEXT NOT NULL,
+                        confirmed_at TEXT NOT NULL,
+                        CHECK (email IS NOT NULL OR phone IS NOT NULL OR address IS NOT NULL)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX point_of_contact_member ON point_of_contact(member_code, role);
+                    """
+            )
+        }
         return migrator
     }
 }

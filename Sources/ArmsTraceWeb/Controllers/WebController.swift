@@ -27,7 +27,7 @@ struct WebController {
         "layout", "home", "login", "error", "account", "dashboard", "records", "record", "record-form", "upload", "search",
         "traces", "trace", "trace-new", "trace-sections", "trace-print", "trace-statistics", "notifications", "statistics",
         "settings", "audit", "reference", "reference-edit", "destruction-certificate", "stock",
-        "stock-weapon", "stock-check", "stock-destruction", "stock-report",
+        "stock-weapon", "stock-check", "stock-destruction", "stock-report", "directory",
     ]
 
     func addRoutes(to router: Router<AppRequestContext>) {

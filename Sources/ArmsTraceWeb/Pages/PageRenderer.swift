@@ -11,7 +11,7 @@ struct PageRenderer: Sendable {
 
     /// The sections of the navigation, each shown only to roles with its permission.
     enum Section: String, CaseIterable {
-        case dashboard, records, upload, search, traces, notifications, statistics, stock, reference, settings, audit, account
+        case dashboard, records, upload, search, traces, notifications, statistics, stock, reference, directory, settings, audit, account
 
         var label: String {
             switch self {
@@ -28,7 +28,7 @@ struct PageRenderer: Sendable {
             case .traces: .readTraces
             case .statistics: .readStatistics
             case .stock: .readStock
-            case .reference: nil
+            case .reference, .directory: nil
             case .settings: .manageMember
             case .audit: .readAudit
             case .account: nil

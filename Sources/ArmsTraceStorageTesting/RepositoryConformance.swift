@@ -45,6 +45,7 @@ public struct RepositoryConformance: Sendable {
         try await ammunitionLotsNeverGoBelowZero()
         try await sealedContainersCountTheirWeapons()
         try await directoryEntriesBelongToTheirMember()
+        try await cooperationDocumentsAreVersionedAndListedByParty()
     }
 
     // MARK: - Fixtures

@@ -31,6 +31,11 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         case stockDestruction = "stock_destruction"
         case stockAmmunition = "stock_ammunition"
         case directoryEdit = "directory_edit"
+        case assistance
+        case training
+        case legalAssistance = "legal_assistance"
+        case legalAssistanceRead = "legal_assistance_read"
+        case reportAnswer = "report_answer"
         case auditRead = "audit_read"
         case signIn = "sign_in"
         case signInFailed = "sign_in_failed"

@@ -20,8 +20,8 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
         public func may(_ permission: Permission) -> Bool {
             switch self {
             case .admin: permission != .readAudit
-            case .officer: ![.readAudit, .manageMember, .editReference].contains(permission)
-            case .analyst: [.readRecords, .search, .readTraces, .readStatistics, .readStock].contains(permission)
+            case .officer: ![.readAudit, .manageMember, .editReference, .manageCooperation].contains(permission)
+            case .analyst: [.readRecords, .search, .readTraces, .readStatistics, .readStock, .readCooperation].contains(permission)
             case .auditor: permission == .readAudit
             }
         }
@@ -62,6 +62,14 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageStock = "manage the stockpile"
     /// Publish the member's marking schemes and edit the shared make, model and calibre reference.
     case editReference = "publish marking schemes and edit the reference"
+    /// Read assistance needs and offers, training and the member's national report draft.
+    case readCooperation = "read assistance, training and reports"
+    /// Post and move the member's assistance needs and offers, organise training, register the member's officials,
+    /// answer the national report's questions.
+    case manageCooperation = "manage assistance, training and the national report"
+    /// Send, read and answer mutual legal assistance requests (PoA III 13): the central authority's work, not the
+    /// analysts'.
+    case legalAssistance = "send and answer mutual legal assistance requests"
     case readAudit = "read the audit trail"
 }
 

@@ -8,6 +8,9 @@ public enum Countries {
     /// Whether `code` is an officially assigned ISO 3166-1 alpha-3 code.
     public static func contains(_ code: String) -> Bool { byCode[code] != nil }
 
+    /// Every assigned code, in alphabetical order.
+    public static var codes: [String] { table.map(\.0) }
+
     private static let byCode: [String: String] = Dictionary(uniqueKeysWithValues: table)
 
     private static let table: [(String, String)] = [

@@ -10,6 +10,7 @@ public struct Repositories: Sendable {
     public var reference: any ReferenceRepository
     public var stockpile: any StockpileRepository
     public var directory: any DirectoryRepository
+    public var cooperation: any CooperationRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -24,6 +25,7 @@ public struct Repositories: Sendable {
         reference: any ReferenceRepository,
         stockpile: any StockpileRepository,
         directory: any DirectoryRepository,
+        cooperation: any CooperationRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -36,6 +38,7 @@ public struct Repositories: Sendable {
         self.reference = reference
         self.stockpile = stockpile
         self.directory = directory
+        self.cooperation = cooperation
         self.checkHealth = checkHealth
     }
 }

@@ -243,6 +243,15 @@ public struct StoreTable: Sendable {
             ]
         ),
         StoreTable(
+            "cooperation_document",
+            key: ["id"],
+            [
+                ("id", .uuid), ("kind", .text), ("owner_code", .text), ("version", .integer), ("body", .json), ("created_at", .timestamp),
+                ("updated_at", .timestamp),
+            ]
+        ),
+        StoreTable("cooperation_party", key: ["document_id", "member_code"], [("document_id", .uuid), ("member_code", .text)]),
+        StoreTable(
             "stock_check_container",
             key: ["check_id", "seal"],
             [("check_id", .uuid), ("seal", .text), ("counted_at", .timestamp), ("user_id", .uuid)]

@@ -108,6 +108,7 @@ public final class PostgresDatabase: Sendable {
             reference: PostgresReferenceRepository(database: self),
             stockpile: PostgresStockpileRepository(database: self),
             directory: PostgresDirectoryRepository(database: self),
+            cooperation: PostgresCooperationRepository(database: self),
             checkHealth: { [self] in _ = try await read { connection in try await connection.rows("SELECT 1", logger) } }
         )
     }

@@ -61,6 +61,28 @@ enum PostgresMigrations {
             CREATE INDEX point_of_contact_member ON point_of_contact(member_code, role);
             """
         ),
+        // Cooperation documents (as SQLite's migration 17).
+        (
+            "2026-11-29-09-cooperation",
+            """
+            CREATE TABLE cooperation_document (
+                id uuid PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('assistance_need', 'assistance_offer', 'training_event', 'legal_assistance', 'report_answers')),
+                owner_code text NOT NULL REFERENCES member(code),
+                version integer NOT NULL CHECK (version > 0),
+                body json NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE INDEX cooperation_document_kind ON cooperation_document(kind, created_at);
+            CREATE TABLE cooperation_party (
+                document_id uuid NOT NULL REFERENCES cooperation_document(id),
+                member_code text NOT NULL REFERENCES member(code),
+                PRIMARY KEY (document_id, member_code)
+            );
+            CREATE INDEX cooperation_party_member ON cooperation_party(member_code, document_id);
+            """
+        ),
     ]
 
     static let ammunition = """

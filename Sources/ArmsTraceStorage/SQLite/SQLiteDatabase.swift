@@ -94,6 +94,7 @@ public struct SQLiteDatabase: Sendable {
             reference: ReferenceSQLiteRepository(writer: writer, admission: admission),
             stockpile: StockpileSQLiteRepository(writer: writer, admission: admission),
             directory: DirectorySQLiteRepository(writer: writer, admission: admission),
+            cooperation: CooperationSQLiteRepository(writer: writer, admission: admission),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

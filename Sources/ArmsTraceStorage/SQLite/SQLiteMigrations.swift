@@ -641,6 +641,31 @@ enum SQLiteMigrations {
                     """
             )
         }
+        // Assistance, training, mutual legal assistance and report answers: one JSON document per item, with the members
+        // taking part, each saved whole under an optimistic version (see CooperationDocument).
+        migrator.registerMigration("2026-11-29-17-cooperation") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cooperation_document (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('assistance_need', 'assistance_offer', 'training_event', 'legal_assistance',
+                            'report_answers')),
+                        owner_code TEXT NOT NULL REFERENCES member(code),
+                        version INTEGER NOT NULL CHECK (version > 0),
+                        body TEXT NOT NULL CHECK (json_valid(body)),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX cooperation_document_kind ON cooperation_document(kind, created_at);
+                    CREATE TABLE cooperation_party (
+                        document_id TEXT NOT NULL REFERENCES cooperation_document(id),
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        PRIMARY KEY (document_id, member_code)
+                    );
+                    CREATE INDEX cooperation_party_member ON cooperation_party(member_code, document_id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -196,6 +196,10 @@ package func buildRouter(
     let reference = ReferenceService(repositories: repositories, catalog: catalog)
     let stock = StockpileService(repositories: repositories, searchIndex: searchIndex)
     let directory = DirectoryService(repositories: repositories)
+    let assistance = AssistanceService(repositories: repositories)
+    let training = TrainingService(repositories: repositories)
+    let legal = LegalAssistanceService(repositories: repositories)
+    let report = NationalReportService(repositories: repositories)
 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -223,6 +227,10 @@ package func buildRouter(
     ReferenceEditPage(service: reference, renderer: renderer).addRoutes(to: pages)
     StockPages(service: stock, renderer: renderer, templates: templates).addRoutes(to: pages)
     DirectoryPage(service: directory, renderer: renderer).addRoutes(to: pages)
+    AssistancePages(service: assistance, renderer: renderer).addRoutes(to: pages)
+    TrainingPages(service: training, renderer: renderer).addRoutes(to: pages)
+    LegalAssistancePages(service: legal, renderer: renderer).addRoutes(to: pages)
+    NationalReportPage(service: report, renderer: renderer, templates: templates).addRoutes(to: pages)
 
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
@@ -237,6 +245,10 @@ package func buildRouter(
     ReferenceController(service: reference).addRoutes(to: api)
     StockController(service: stock, templates: templates).addRoutes(to: api)
     DirectoryController(service: directory).addRoutes(to: api)
+    AssistanceController(service: assistance).addRoutes(to: api)
+    TrainingController(service: training).addRoutes(to: api)
+    LegalAssistanceController(service: legal).addRoutes(to: api)
+    NationalReportController(service: report).addRoutes(to: api)
     return router
 }
 

@@ -142,6 +142,39 @@ import Testing
         "DELETE /api/v1/directory/{id}": [
             .own: [.noContent, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden],
         ],
+        // Assistance and training: every role but the auditor reads; the member's admins post and act. "Own" is Kenya's need,
+        // offer or event; "foreign" Uganda's.
+        "GET /api/v1/assistance/needs": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/assistance/needs": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "GET /api/v1/assistance/needs/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/assistance/needs/{id}/steps": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.forbidden, .forbidden, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/assistance/offers": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/assistance/offers": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "POST /api/v1/assistance/offers/{id}/close": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.forbidden, .forbidden, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/training/events": [.own: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/training/events": [.own: [.created, .forbidden, .forbidden, .forbidden]],
+        "GET /api/v1/training/events/{id}": [.own: [.ok, .ok, .ok, .forbidden], .foreign: [.ok, .ok, .ok, .forbidden]],
+        "POST /api/v1/training/events/{id}/participants": [
+            .own: [.created, .forbidden, .forbidden, .forbidden], .foreign: [.created, .forbidden, .forbidden, .forbidden],
+        ],
+        // Own: Kenya withdraws its official from its event; foreign: Uganda's official on Uganda's event is not Kenya's to see.
+        "POST /api/v1/training/events/{id}/participants/{participant}": [
+            .own: [.ok, .forbidden, .forbidden, .forbidden], .foreign: [.notFound, .forbidden, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/training/officials": [.own: [.ok, .ok, .ok, .forbidden]],
+        // Mutual legal assistance: admins and officers, of the two parties only. Own: Kenya to Uganda; foreign: Uganda to France.
+        "GET /api/v1/legal-assistance": [.own: [.ok, .ok, .forbidden, .forbidden]],
+        "POST /api/v1/legal-assistance": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/legal-assistance/{id}": [.own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden]],
+        "POST /api/v1/legal-assistance/{id}/steps": [
+            .own: [.ok, .ok, .forbidden, .forbidden], .foreign: [.notFound, .notFound, .forbidden, .forbidden],
+        ],
+        "GET /api/v1/national-report": [.own: [.ok, .ok, .ok, .forbidden]],
+        "PUT /api/v1/national-report/answers": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "GET /api/v1/stock/ammunition": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/stock/ammunition": [.own: [.created, .created, .forbidden, .forbidden]],
         "POST /api/v1/stock/ammunition/{id}/change": [
@@ -260,6 +293,83 @@ import Testing
             return try #require((entry["attachments"] as? [[String: Any]])?.first?["id"] as? String)
         }
 
+        /// The concrete path and body of a cooperation cell, on fresh objects: Kenya's (own) or Uganda's (foreign).
+        func cooperation(_ template: String, method: HTTPRequest.Method, target: Target) async throws -> (String, [String: Any]?) {
+            let admin = target == .own ? "kenAdmin" : "ugaAdmin"
+            var path = template
+            var body: [String: Any]?
+            if template.hasPrefix("/api/v1/assistance/") {
+                let need = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/assistance/needs",
+                    ["area": "stockpile_management", "title": "Armoury doors", "kinds": ["equipment"]]
+                )
+                let offer = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/assistance/offers",
+                    ["title": "Locks", "areas": ["stockpile_management"], "kinds": ["equipment"]]
+                )
+                let object = template.hasPrefix("/api/v1/assistance/needs") ? need : offer
+                path = path.replacingOccurrences(of: "{id}", with: try #require(object["id"] as? String))
+                switch template {
+                case "/api/v1/assistance/needs": body = ["area": "destruction", "title": "Mobile cutter"]
+                case "/api/v1/assistance/offers": body = ["title": "Cutters", "areas": ["destruction"], "kinds": ["equipment"]]
+                case "/api/v1/assistance/needs/{id}/steps": body = ["status": "withdrawn"]
+                default: break
+                }
+            } else if template.hasPrefix("/api/v1/training/") {
+                let event = try await Self.post(
+                    client,
+                    world,
+                    admin,
+                    "/api/v1/training/events",
+                    [
+                        "title": "PSSM", "topic": "stockpile_management", "start": "2099-01-10", "end": "2099-01-14", "place": "Nairobi", "seats": 20,
+                        "language": "en",
+                    ]
+                )
+                let eventID = try #require(event["id"] as? String)
+                path = path.replacingOccurrences(of: "{id}", with: eventID)
+                if template.contains("{participant}") {
+                    let registered = try await Self.post(
+                        client,
+                        world,
+                        admin,
+                        "/api/v1/training/events/\(eventID)/participants",
+                        ["name": "Insp. W", "post": "armourer"]
+                    )
+                    let participant = try #require((registered["participants"] as? [[String: Any]])?.first?["id"] as? String)
+                    path = path.replacingOccurrences(of: "{participant}", with: participant)
+                    body = ["status": "withdrawn"]
+                }
+                switch template {
+                case "/api/v1/training/events":
+                    body = [
+                        "title": "Tracing", "topic": "tracing", "start": "2099-02-01", "end": "2099-02-02", "place": "Kampala", "seats": 10,
+                        "language": "en",
+                    ]
+                case "/api/v1/training/events/{id}/participants": body = ["name": "Sgt. N", "post": "customs officer"]
+                default: break
+                }
+            } else if template.hasPrefix("/api/v1/legal-assistance") {
+                let (from, to) = target == .own ? ("ken", "UGA") : ("uga", "FRA")
+                let request: [String: Any] = [
+                    "requested": to, "reference": "MLA-\(UUID().uuidString.prefix(6))", "legal_basis": "Reciprocity",
+                    "assistance": ["documents"], "description": "Export licences of the rifles",
+                ]
+                let sent = try await Self.post(client, world, from, "/api/v1/legal-assistance", request)
+                path = path.replacingOccurrences(of: "{id}", with: try #require(sent["id"] as? String))
+                body = template.hasSuffix("/steps") ? ["action": "withdraw"] : method == .post ? request.with("requested", "UGA") : nil
+            } else if template == "/api/v1/national-report/answers" {
+                body = ["from": 2025, "to": 2026, "answers": ["coordination_agency": "yes"]]
+            }
+            return (path, body)
+        }
+
         /// The concrete path and body of one cell.
         func request(_ template: String, method: HTTPRequest.Method, target: Target, role: String) async throws -> (String, [String: Any]?) {
             var path = template
@@ -323,6 +433,11 @@ import Testing
                     path = path.replacingOccurrences(of: "{id}", with: try #require(added["id"] as? String))
                 }
                 return (path, method == .put || method == .post ? entry : nil)
+            }
+            if template.hasPrefix("/api/v1/assistance/") || template.hasPrefix("/api/v1/training/") || template.hasPrefix("/api/v1/legal-assistance")
+                || template.hasPrefix("/api/v1/national-report")
+            {
+                return try await cooperation(template, method: method, target: target)
             }
             if template.hasPrefix("/api/v1/stock/") {
                 // Fresh stock each cell, Kenya's (own) or Uganda's (foreign): a step that succeeds changes the weapon.

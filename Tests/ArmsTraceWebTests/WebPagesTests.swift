@@ -40,6 +40,14 @@ import Testing
         "GET /stock/weapons/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/checks/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /stock/destructions/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /assistance": [.ok, .ok, .ok, .forbidden],
+        "GET /assistance/needs/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /training": [.ok, .ok, .ok, .forbidden],
+        "GET /training/{id}": [.ok, .ok, .ok, .forbidden],
+        "GET /legal": [.ok, .ok, .forbidden, .forbidden],
+        "GET /legal/{id}": [.ok, .ok, .forbidden, .forbidden],
+        "GET /report": [.ok, .ok, .ok, .forbidden],
+        "GET /report.json": [.ok, .ok, .ok, .forbidden],
     ]
 
     /// The forms the pages post; each needs a session and its CSRF token, then the role's permission.
@@ -51,6 +59,9 @@ import Testing
         "POST /stock/weapons/{id}/{step}", "POST /stock/checks/{id}/counts", "POST /stock/checks/{id}/close",
         "POST /stock/destructions/{id}/record", "POST /stock/destructions/{id}/verify", "POST /stock/ammunition",
         "POST /stock/ammunition/{id}/change", "POST /directory", "POST /directory/{id}/confirm", "POST /directory/{id}/remove",
+        "POST /assistance/needs", "POST /assistance/offers", "POST /assistance/offers/{id}/close", "POST /assistance/needs/{id}/steps",
+        "POST /training", "POST /training/{id}/participants", "POST /training/{id}/participants/{participant}", "POST /legal",
+        "POST /legal/{id}/steps", "POST /report/answers",
     ]
 
     static let roles = ["kenAdmin", "ken", "kenAnalyst", "kenAuditor"]
@@ -144,6 +155,38 @@ import Testing
         ]
     }
 
+    /// Kenya's cooperation objects the pages show, by the path that shows them: a need, an offer, a training event, a
+    /// legal assistance request to Uganda.
+    static func cooperation(_ world: TestWorld) async throws -> [String: String] {
+        let admin = Actor(try await world.repositories.users.authenticate(token: world.tokens["kenAdmin"]!, at: Date()), channel: .web)
+        let assistance = AssistanceService(repositories: world.repositories)
+        let need = try await assistance.post(AssistanceNeedInput(area: "stockpile_management", title: "Armoury doors"), by: admin)
+        let offer = try await assistance.post(
+            AssistanceOfferInput(title: "Locks", areas: ["stockpile_management"], kinds: ["equipment"]),
+            by: admin
+        )
+        let event = try await TrainingService(repositories: world.repositories).organise(
+            TrainingEventInput(
+                title: "PSSM",
+                topic: "stockpile_management",
+                start: "2099-01-10",
+                end: "2099-01-14",
+                place: "Nairobi",
+                seats: 9,
+                language: "en"
+            ),
+            by: admin
+        )
+        let request = try await LegalAssistanceService(repositories: world.repositories).send(
+            LegalAssistanceInput(requested: "UGA", reference: "MLA-1", legalBasis: "Reciprocity", assistance: ["documents"], description: "Licences"),
+            by: admin
+        )
+        return [
+            "/assistance/needs/": need.id.description, "/assistance/offers/": offer.id.description, "/training/": event.id.description,
+            "/legal/": request.id.description,
+        ]
+    }
+
     /// The first file of a request's conversation.
     static func attachment(of trace: String, _ world: TestWorld) async throws -> String {
         let view = try await TraceService(repositories: world.repositories).get(
@@ -155,7 +198,7 @@ import Testing
 
     @Test func everyPageNeedsASessionAndAnswersEachRoleAsWrittenDown() async throws {
         let (world, record, trace) = try await Self.world()
-        let stock = try await Self.stock(world)
+        let stock = try await Self.stock(world).merging(try await Self.cooperation(world)) { first, _ in first }
         try await world.test { client in
             let attachment = try await Self.attachment(of: trace, world)
             func path(_ route: String) -> String {
@@ -163,6 +206,7 @@ import Testing
                 let object = stock.first { route.contains($0.key) }?.value ?? (route.contains("/traces/") ? trace : record)
                 path = path.replacingOccurrences(of: "{id}", with: object)
                 path = path.replacingOccurrences(of: "{attachment}", with: attachment)
+                path = path.replacingOccurrences(of: "{participant}", with: UUID().uuidString.lowercased())
                 return path == "/traces/new" ? "/traces/new?record=\(record)" : path
             }
             for route in Self.pages.keys.sorted() {
@@ -179,7 +223,10 @@ import Testing
                 for (route, statuses) in Self.pages.sorted(by: { $0.key < $1.key }) {
                     let response = try await client.execute(uri: path(route), method: .get, headers: browser.headers())
                     #expect(response.status == statuses[index], "\(route) as \(role): \(response.status.code)")
-                    if route.contains("/attachments/") && response.status == .ok {
+                    if route == "GET /report.json" && response.status == .ok {
+                        #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+                        #expect(response.object["member"] as? String == "KEN")
+                    } else if route.contains("/attachments/") && response.status == .ok {
                         // A file is a download, never a page.
                         #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
                         #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")

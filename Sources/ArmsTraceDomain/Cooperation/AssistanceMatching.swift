@@ -86,7 +86,7 @@ public enum AssistanceMatching {
 
 extension Int {
     /// 120000 as "120,000".
-    var grouped: String {
+    public var grouped: String {
         let digits = String(magnitude)
         var out = ""
         for (index, character) in digits.enumerated() {

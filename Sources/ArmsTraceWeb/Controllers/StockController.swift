@@ -346,21 +346,4 @@ struct StockController {
         let object = DestructionCertificate.object(event, weapons)
         return try HTML(templates, "destruction-certificate", object)
     }
-
-    // MARK: -
-
-    private func created<T: Encodable & Sendable>(
-        _ value: T,
-        at location: String,
-        _ request: Request,
-        _ context: AuthenticatedContext
-    ) throws
-        -> Response
-    {
-        var response = try context.responseEncoder.encode(JSONBody(value), from: request, context: context)
-        response.status = .created
-        response.headers[.location] = location
-        return response
-    }
-
 }

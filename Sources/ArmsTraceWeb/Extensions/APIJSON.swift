@@ -51,3 +51,11 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable, Sendable {
 
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
+
+/// A 201 answer: `value` as JSON, with the `Location` of what was created.
+func created<T: Encodable & Sendable>(_ value: T, at location: String, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
+    var response = try context.responseEncoder.encode(JSONBody(value), from: request, context: context)
+    response.status = .created
+    response.headers[.location] = location
+    return response
+}

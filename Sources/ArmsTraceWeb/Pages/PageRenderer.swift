@@ -11,11 +11,14 @@ struct PageRenderer: Sendable {
 
     /// The sections of the navigation, each shown only to roles with its permission.
     enum Section: String, CaseIterable {
-        case dashboard, records, upload, search, traces, notifications, statistics, stock, reference, directory, settings, audit, account
+        case dashboard, records, upload, search, traces, notifications, statistics, stock, reference, directory, assistance, training, legal, report
+        case settings, audit, account
 
         var label: String {
             switch self {
             case .upload: "Upload CSV"
+            case .legal: "Legal assistance"
+            case .report: "National report"
             default: rawValue.prefix(1).uppercased() + rawValue.dropFirst()
             }
         }
@@ -29,6 +32,8 @@ struct PageRenderer: Sendable {
             case .statistics: .readStatistics
             case .stock: .readStock
             case .reference, .directory: nil
+            case .assistance, .training, .report: .readCooperation
+            case .legal: .legalAssistance
             case .settings: .manageMember
             case .audit: .readAudit
             case .account: nil

@@ -102,7 +102,8 @@ import Testing
                 ]
             )
             try OpenAPIDocumentTests.expectConforms(matches[0], to: "AssistanceMatch", in: document)
-            #expect((matches[0]["reasons"] as? [String])?.contains("works in Africa") == true && matches[0]["score"] as? Int == 95)  // the offer leaves its timing open: 5 of 10
+            // The offer leaves its timing open: 5 of 10.
+            #expect((matches[0]["reasons"] as? [String])?.contains("works in Africa") == true && matches[0]["score"] as? Int == 95)
             let outsider = try await Self.send(client, world, "uga", .get, "/api/v1/assistance/needs/\(needID)")
             #expect((outsider["matches"] as? [Any])?.isEmpty == true)
 

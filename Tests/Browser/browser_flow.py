@@ -9,7 +9,10 @@ that does not do what it should:
 2. searches a serial read with look-alike characters, finds the uploaded record with the differing characters
    marked, and sends a trace request to UGA from the result;
 3. UGA's officer signs in, acknowledges and answers it;
-4. KEN's officer closes it with the origin established and sees the SDG 16.4.2 figure change.
+4. KEN's officer closes it with the origin established and sees the SDG 16.4.2 figure change;
+5. admins of UNODA and KEN (made at the command line) walk an assistance need: UNODA posts an offer, KEN posts a
+   need for stockpile-management training (a wrong paragraph first), accepts UNODA's offer among those proposed,
+   UNODA records the outcome, and the need is in both members' national report drafts.
 
 With --screenshots DIR it instead renders the dashboard, a search result and a trace request page from the demo
 data at 1280x800 and 390x844 into DIR.
@@ -18,6 +21,7 @@ Usage: browser_flow.py --armstrace .build/debug/armstrace [--screenshots docs/sc
 """
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
@@ -31,7 +35,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 class Failure(Exception):
@@ -57,6 +61,7 @@ class Server:
     """`armstrace serve --demo` on a new database; reads the demo logins it prints."""
 
     def __init__(self, binary, records):
+        self.binary = binary
         self.folder = tempfile.mkdtemp(prefix="armstrace-browser-")
         self.port = free_port()
         self.log = open(os.path.join(self.folder, "server.log"), "w+")
@@ -77,6 +82,16 @@ class Server:
                 raise Failure("the server stopped:\n" + text)
             time.sleep(0.5)
         raise Failure("the server did not start within 5 minutes")
+
+    def add_admin(self, member):
+        """A new admin of `member` with a web sign-in, made at the command line as an operator would."""
+        database = os.path.join(self.folder, "demo.sqlite")
+        added = subprocess.run([self.binary, "user", "add", "--database", database, "--member", member, "--name",
+                                f"{member} admin", "--role", "admin", "--json"], capture_output=True, text=True, check=True)
+        login, password = f"{member.lower()}.admin", f"browser-{member}-{os.getpid()}"
+        subprocess.run([self.binary, "user", "password", "--database", database, "--user", json.loads(added.stdout)["user_id"],
+                        "--login", login, "--cost", "4"], input=password + "\n", capture_output=True, text=True, check=True)
+        self.logins[member + " admin"] = (login, password)
 
     @property
     def url(self):
@@ -293,6 +308,89 @@ def flow(server, folder):
         driver.quit()
 
 
+def cooperation_flow(server, folder):
+    """Issue 10's walk: Kenya needs stockpile-management training, UNODA's offer is proposed and accepted, the need
+    is completed, and it is in both members' report drafts."""
+    server.add_admin("KEN")
+    server.add_admin("UNODA")
+    driver = browser(1280, 800, javascript=False)
+    session = Session(driver, server)
+    title = "Stockpile management training for county armourers"
+    offer = "Armoury management courses for East Africa"
+    try:
+        step("UNODA's admin posts an offer")
+        session.sign_in("UNODA admin")
+        session.open("/assistance")
+        form = "form[action='/assistance/offers']"
+        session.find(f"{form} #offer-title").send_keys(offer)
+        session.find(f"{form} input[name=areas][value=stockpile_management]").click()
+        session.find(f"{form} input[name=kinds][value=training]").click()
+        session.find(f"{form} input[name=regions][value=africa]").click()
+        session.find(f"{form} #offer-budget").send_keys("80000")
+        session.submit(form)
+        expect(offer in session.text(), "the offer is not listed")
+        session.sign_out()
+
+        step("KEN's admin posts a need, mistyping the paragraph first")
+        session.sign_in("KEN admin")
+        session.open("/assistance")
+        form = "form[action='/assistance/needs']"
+        Select(session.find(f"{form} #need-area")).select_by_value("stockpile_management")
+        session.find(f"{form} input[name=kinds][value=training]").click()
+        session.find(f"{form} #need-title").send_keys(title)
+        session.find(f"{form} #need-budget").send_keys("50000")
+        session.find(f"{form} #need-paragraph").send_keys("Article 8")
+        session.submit(form)
+        expect("not a PoA paragraph" in session.text(), "the wrong paragraph is not named")
+        expect(session.find(f"{form} #need-title").get_attribute("value") == title, "the title typed was lost")
+        Select(session.find(f"{form} #need-area")).select_by_value("stockpile_management")
+        session.find(f"{form} input[name=kinds][value=training]").click()
+        session.find(f"{form} #need-paragraph").clear()
+        session.find(f"{form} #need-paragraph").send_keys("III 8")
+        session.submit(form)
+        WebDriverWait(driver, 20).until(expected_conditions.url_matches(r"/assistance/needs/[0-9a-f-]{36}"))
+        need_path = "/assistance/needs/" + driver.current_url.split("/assistance/needs/")[1]
+
+        step("UNODA's offer is proposed, with its reasons; KEN accepts it")
+        proposals = [item for item in session.all("#matches-h ~ ol > li") if offer in item.text]
+        expect(proposals and "works in Africa" in proposals[0].text, f"the offer is not proposed: {session.text()[:600]}")
+        page = session.find("html")
+        proposals[0].find_element(By.CSS_SELECTOR, "button").click()
+        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+        expect("matched" in session.find("main table").text, "the need is not matched")
+        session.sign_out()
+
+        step("UNODA starts the work and records the outcome")
+        session.sign_in("UNODA admin")
+        session.open(need_path)
+        session.submit("main form", "Work has started")
+        session.find("#outcome").send_keys("26 armourers of 12 county armouries trained")
+        session.submit("main form", "Record as completed")
+        expect("completed" in session.find("main table").text, "the need is not completed")
+        session.open("/report")
+        given = session.find("#assistance-h").find_element(By.XPATH, "..").text
+        expect(title in given and "KEN" in given, "the need is not in UNODA's report as given")
+        session.sign_out()
+
+        step("The need is in KEN's report draft; KEN answers a question and prints")
+        session.sign_in("KEN admin")
+        session.open("/report")
+        received = session.find("#assistance-h").find_element(By.XPATH, "..").text
+        expect(title in received and "26 armourers" in received, "the need is not in KEN's report as received")
+        Select(session.find("#answer-assistance")).select_by_value("yes")
+        session.submit("form[action='/report/answers']")
+        expect("Answers saved" in session.text(), "the answers were not saved")
+        driver.get(server.url + "/report?print=1")
+        expect(title in driver.find_element(By.TAG_NAME, "main").text, "the printed report lacks the need")
+    except Exception:
+        path = os.path.join(folder, "cooperation-failure.png")
+        driver.save_screenshot(path)
+        print(f"page at the failure: {driver.current_url}; screenshot {path}", file=sys.stderr)
+        raise
+    finally:
+        driver.quit()
+
+
 def screenshots(server, out):
     os.makedirs(out, exist_ok=True)
     for width, height, name in [(1280, 800, "desktop"), (390, 844, "phone")]:
@@ -337,6 +435,7 @@ def main():
             screenshots(server, arguments.screenshots)
         else:
             flow(server, folder)
+            cooperation_flow(server, folder)
             print("browser flow passed")
     except Failure as failure:
         print(f"browser flow FAILED: {failure}", file=sys.stderr)

@@ -76,6 +76,7 @@ extension Store {
             let actors = Dictionary(users.map { ($0.user.member, $0.user) }, uniquingKeysWith: { first, _ in first })
             try await DemoTraces(repositories: repositories).seed(count: traces, users: actors, seed: seed)
         }
+        try await DemoCooperation(repositories: repositories).seed()
         return users
     }
 }

@@ -24,7 +24,7 @@ struct NationalReportPage {
         if request.uri.queryParameters.get("print") != nil {
             return try HTML(templates, "report-print", Self.object(report)).response()
         }
-        return try render(report, context: context)
+        return try render(report, context: context, saved: request.uri.queryParameters.get("saved") != nil)
     }
 
     private func render(_ report: NationalReport, context: WebContext, problem: String? = nil, saved: Bool = false) throws -> Response {
@@ -106,7 +106,7 @@ struct NationalReportPage {
                     "reach": [$0.email, $0.phone].compactMap { $0 }.joined(separator: " · "),
                 ]
             },
-            "schemes": marking.schemes.map { ["scheme": $0] },
+            "schemes": marking.schemes.isEmpty ? "none" : marking.schemes.joined(separator: "; "),
             "recordsHeld": marking.recordsHeld, "recordsEntered": marking.recordsEntered, "recordsByStatus": rows(marking.recordsByStatus),
             "tracing": report.tracing.map { year -> [String: Any] in
                 [

@@ -632,6 +632,71 @@ import Testing
         }
     }
 
+    @Test func officialsAreTrainedAndLegalAssistanceAnsweredThroughThePages() async throws {
+        let (world, record, _) = try await Self.world()
+        try await world.test { client in
+            let kenya = try await Self.signIn(client, as: "kenAdmin")
+            let uganda = try await Self.signIn(client, as: "ugaAdmin")
+            func post(_ path: String, _ fields: [(String, String)], as browser: Browser) async throws -> TestResponse {
+                let response = try await client.execute(
+                    uri: path,
+                    method: .post,
+                    headers: browser.headers(Self.formType),
+                    body: Self.form([("csrf", browser.csrf)] + fields)
+                )
+                guard response.status == .seeOther, let location = response.headers[.location] else { return response }
+                return try await client.execute(uri: location, method: .get, headers: browser.headers())
+            }
+            let today = CalendarDate(Date())
+            let tomorrow = CalendarDate(Date().addingTimeInterval(86_400))
+            let event = [
+                ("title", "Tracing course"), ("topic", "tracing"), ("dates_start", today.description), ("dates_end", tomorrow.description),
+                ("place", "Kampala"), ("language", "en"),
+            ]
+            let noSeats = try await post("/training", event + [("seats", "0")], as: uganda)
+            #expect(noSeats.status == .unprocessableContent && noSeats.text.contains("must be from 1 to 10000, got 0"))
+            #expect(noSeats.text.contains("value=\"Tracing course\""), "what was typed is kept")
+            let organised = try await post("/training", event + [("seats", "1")], as: uganda)
+            let eventPath = try #require(organised.text.firstMatch(of: /action="(\/training\/[0-9a-f-]{36})\/participants"/)?.1)
+            let registered = try await post("\(eventPath)/participants", [("name", "Insp. Wanjiru"), ("post", "investigator")], as: kenya)
+            #expect(registered.text.contains("<td>Insp. Wanjiru</td>") && registered.text.contains("Your officials"))
+            let full = try await client.execute(uri: String(eventPath), method: .get, headers: kenya.headers())
+            #expect(!full.text.contains("Register an official"), "the only seat is taken")
+            let roster = try await client.execute(uri: String(eventPath), method: .get, headers: uganda.headers())
+            let completion = try #require(roster.text.firstMatch(of: /action="(\/training\/[0-9a-f-]{36}\/participants\/[0-9a-f-]{36})"/)?.1)
+            let completed = try await post(String(completion), [("status", "completed")], as: uganda)
+            #expect(completed.text.contains("<td>completed</td>"))
+            let trained = try await client.execute(uri: "/training", method: .get, headers: kenya.headers())
+            #expect(trained.text.contains("<td>Insp. Wanjiru</td><td>investigator</td>") && trained.text.contains("<td>completed</td>"))
+
+            let request = [
+                ("requested", "UGA"), ("reference", "KE/DCI/1"), ("legal_basis", "Nairobi Protocol"), ("assistance", "documents"),
+                ("description", "Export licences"), ("records", record), ("conditions", "For the investigation only"),
+            ]
+            let unknown = try await post("/legal", request + [("traces", "not-an-id")], as: kenya)
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("&#39;not-an-id&#39; is not an id"))
+            let sent = try await post("/legal", request, as: kenya)
+            #expect(sent.text.contains("For the investigation only") && sent.text.contains("href=\"/records/\(record)\""))
+            let requestPath = try #require(sent.text.firstMatch(of: /action="(\/legal\/[0-9a-f-]{36})\/steps"/)?.1)
+            let noGrounds = try await post("\(requestPath)/steps", [("action", "refuse")], as: uganda)
+            #expect(noGrounds.status == .unprocessableContent && noGrounds.text.contains("give the grounds for refusal"))
+            let answered = try await post(
+                "\(requestPath)/steps",
+                [("action", "execute"), ("text", "Licence UG-77 enclosed"), ("conditions", "Not for publication")],
+                as: uganda
+            )
+            #expect(
+                answered.text.contains("Licence UG-77 enclosed")
+                    && answered.text.contains("Conditions on the use of this answer:</strong> Not for publication")
+            )
+            let seen = try await client.execute(uri: String(requestPath), method: .get, headers: kenya.headers())
+            #expect(
+                seen.text.contains("Not for publication") && !seen.text.contains("Send the step"),
+                "the requester sees the answer and its conditions"
+            )
+        }
+    }
+
     @Test func theDashboardChartsCarryTheirNumbers() async throws {
         let (world, _, _) = try await Self.world()
         try await world.test { client in

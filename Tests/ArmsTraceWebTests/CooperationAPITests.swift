@@ -410,44 +410,17 @@ import Testing
         let world = try await TestWorld.make()
         try await world.test { client in
             let record = try await SearchAPITests.create(client, world, "ken", fullInput.with("external_ref", "KEN-MLA"))
-            let bad = try await Self.send(
-                client,
-                world,
-                "ken",
-                .post,
-                "/api/v1/legal-assistance",
-                [
-                    "requested": "ZZZ", "reference": "X", "legal_basis": "Treaty", "assistance": ["witness"], "description": "Hearing",
-                    "records": [record, UUID().uuidString],
-                ],
-                expect: .unprocessableContent
-            )
+            let request: [String: Any] = [
+                "requested": "UGA", "reference": "KE/CID/1", "legal_basis": "Treaty", "assistance": ["witness"], "description": "Hearing",
+                "records": [record], "conditions": "Confidential",
+            ]
+            let unknownMember = request.with("requested", "ZZZ")
+            let bad = try await Self.send(client, world, "ken", .post, "/api/v1/legal-assistance", unknownMember, expect: .unprocessableContent)
             #expect(Self.fields(bad) == ["requested"])
-            let missing = try await Self.send(
-                client,
-                world,
-                "ken",
-                .post,
-                "/api/v1/legal-assistance",
-                [
-                    "requested": "UGA", "reference": "X", "legal_basis": "Treaty", "assistance": ["witness"], "description": "Hearing",
-                    "records": [record, UUID().uuidString],
-                ],
-                expect: .unprocessableContent
-            )
+            let unseen = request.with("records", [record, UUID().uuidString])
+            let missing = try await Self.send(client, world, "ken", .post, "/api/v1/legal-assistance", unseen, expect: .unprocessableContent)
             #expect(Self.fields(missing) == ["records[1]"])
-            let sent = try await Self.send(
-                client,
-                world,
-                "ken",
-                .post,
-                "/api/v1/legal-assistance",
-                [
-                    "requested": "UGA", "reference": "KE/CID/1", "legal_basis": "Treaty", "assistance": ["witness"], "description": "Hearing",
-                    "records": [record], "conditions": "Confidential",
-                ],
-                expect: .created
-            )
+            let sent = try await Self.send(client, world, "ken", .post, "/api/v1/legal-assistance", request, expect: .created)
             let id = try #require(sent["id"] as? String)
             _ = try await Self.send(client, world, "fra", .get, "/api/v1/legal-assistance/\(id)", expect: .notFound)
             _ = try await Self.send(client, world, "kenAnalyst", .get, "/api/v1/legal-assistance/\(id)", expect: .forbidden)

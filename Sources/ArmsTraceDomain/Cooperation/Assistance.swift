@@ -213,7 +213,7 @@ public struct AssistanceNeedInput: Sendable, Equatable, Decodable {
         let budget = check.number(budgetUsd, "budget_usd", in: 0...1_000_000_000)
         let (start, end) = check.period(start, end, "timeframe")
         let paragraph = check.text(paragraph, "paragraph", limit: 20) ?? "III 6"
-        if !paragraph.hasPrefix("II") && !paragraph.hasPrefix("ITI") {
+        if paragraph.wholeMatch(of: /(PoA )?(I|II|III|IV|ITI) \d{1,2}(\([a-z]\))?/) == nil {
             check.fail("paragraph", "'\(paragraph)' is not a PoA paragraph (\"III 6\", \"II 17\") or ITI paragraph (\"ITI 14\")")
         }
         try check.finish()

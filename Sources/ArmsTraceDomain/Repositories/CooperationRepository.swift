@@ -9,7 +9,7 @@ public protocol CooperationDocument: Codable, Sendable {
     /// The document's kind as stored: `assistance_need`, `training_event`, …
     static var kind: String { get }
     var id: Identifier<Self> { get }
-    /// The member that created it, and the only one that may remove it.
+    /// The member that created it (kept beside the document, for the operator and the copy).
     var owner: MemberCode { get }
     /// Every member taking part (the owner first): whose lists it appears in.
     var parties: [MemberCode] { get }

@@ -205,11 +205,8 @@ struct AssistancePages {
             _ = try await service.step(id, to: status, offer: offer, note: form["note"], by: context.actor)
             return Response(status: .seeOther, headers: [.location: "/assistance/needs/\(id)"])
         } catch let error as DomainError {
-            switch error {
-            case .invalid(let errors): return try await needPage(id, context: context, problem: errors.map(\.message).joined(separator: "; "))
-            case .conflict(let message), .forbidden(let message): return try await needPage(id, context: context, problem: message)
-            default: throw error
-            }
+            guard let problem = error.pageProblem else { throw error }
+            return try await needPage(id, context: context, problem: problem)
         }
     }
 }

@@ -140,11 +140,8 @@ struct LegalAssistancePages {
             _ = try await service.act(action, on: id, text: form["text"], conditions: form["conditions"], by: context.actor)
             return Response(status: .seeOther, headers: [.location: "/legal/\(id)"])
         } catch let error as DomainError {
-            switch error {
-            case .invalid(let errors): return try await requestPage(id, context: context, problem: errors.map(\.message).joined(separator: "; "))
-            case .conflict(let message), .forbidden(let message): return try await requestPage(id, context: context, problem: message)
-            default: throw error
-            }
+            guard let problem = error.pageProblem else { throw error }
+            return try await requestPage(id, context: context, problem: problem)
         }
     }
 }

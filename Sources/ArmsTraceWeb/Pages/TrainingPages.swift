@@ -157,11 +157,8 @@ struct TrainingPages {
             try await change()
             return Response(status: .seeOther, headers: [.location: "/training/\(id)"])
         } catch let error as DomainError {
-            switch error {
-            case .invalid(let errors): return try await eventPage(id, context: context, problem: errors.map(\.description).joined(separator: "; "))
-            case .conflict(let message), .forbidden(let message): return try await eventPage(id, context: context, problem: message)
-            default: throw error
-            }
+            guard let problem = error.pageProblem else { throw error }
+            return try await eventPage(id, context: context, problem: problem)
         }
     }
 }

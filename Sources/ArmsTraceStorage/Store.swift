@@ -19,6 +19,10 @@ public protocol Store: Sendable {
     /// The names of the migrations that `migrate()` would apply.
     func pendingMigrations() async throws -> [String]
 
+    /// What in the engine's settings would let a committed transaction be lost in a crash or a power cut, one
+    /// sentence each; empty when nothing does. The server logs each as a warning when it starts.
+    func durabilityWarnings() async throws -> [String]
+
     /// Imports a member's records from a stream of CSV byte chunks, all or nothing (see ``ImportReport``):
     /// `nextChunk` returns `nil` at the end; `onProblem` sees each problem as it is found.
     func importRecords(

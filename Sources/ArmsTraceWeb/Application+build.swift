@@ -79,6 +79,9 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     } else if !(try await database.pendingMigrations().isEmpty) {
         throw StartupError("the database \(database.location) needs migrations; run `armstrace migrate` first")
     }
+    for warning in try await database.durabilityWarnings() {
+        logger.warning("\(warning)", metadata: ["database": "\(database.location)"])
+    }
     return try await buildApplication(store: database, configuration: configuration, logger: logger)
 }
 

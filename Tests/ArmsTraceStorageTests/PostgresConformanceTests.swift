@@ -12,4 +12,11 @@ struct PostgresConformanceTests {
         let url = try #require(PostgresDatabase.testServer)
         try await RepositoryConformance { try await PostgresDatabase.scratch(url: url).repositories }.run()
     }
+
+    /// The server CI starts keeps fsync, synchronous_commit and full_page_writes on: nothing to warn of at startup.
+    @Test func theServersSettingsAreDurable() async throws {
+        let database = try await PostgresDatabase.scratch(url: try #require(PostgresDatabase.testServer))
+        #expect(try await database.durabilityWarnings().isEmpty)
+        try await database.dropSchema()
+    }
 }

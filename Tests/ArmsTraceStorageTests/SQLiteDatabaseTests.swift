@@ -1,7 +1,8 @@
 import ArmsTraceDomain
-import ArmsTraceStorage
 import Foundation
 import Testing
+
+@testable import ArmsTraceStorage
 
 @Suite struct SQLiteDatabaseTests {
     @Test func fileDatabaseIsDurable() async throws {
@@ -10,6 +11,24 @@ import Testing
         #expect(try await database.pragma("synchronous") == "2", "synchronous=FULL survives GRDB's own NORMAL")
         #expect(try await database.pragma("journal_mode") == "wal")
         #expect(try await database.pragma("foreign_keys") == "1")
+    }
+
+    /// What the server checks at startup (and logs as warnings): nothing to say on a file database; an in-memory one
+    /// has no write-ahead log.
+    @Test func theServersDurabilityCheckReadsTheWriter() async throws {
+        let folder = try TemporaryFolder()
+        #expect(try await SQLiteDatabase(path: folder.path("durable.sqlite")).durabilityWarnings().isEmpty)
+        #expect(try await SQLiteDatabase.inMemory().durabilityWarnings() == ["SQLite journal_mode is memory, not wal"])
+        #expect(
+            Durability.sqliteWarnings(journalMode: "wal", synchronous: "1")
+                == ["SQLite synchronous is 1, not FULL (2): a power cut may lose committed transactions"]
+        )
+        #expect(Durability.postgresWarnings(["fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"]).isEmpty)
+        #expect(
+            Durability.postgresWarnings(["fsync": "off", "synchronous_commit": "on"]).map { $0.split(separator: ":")[0] } == [
+                "PostgreSQL fsync is off", "PostgreSQL full_page_writes is unknown",
+            ]
+        )
     }
 
     @Test func migrationsAreTrackedAndIdempotent() async throws {

@@ -177,6 +177,7 @@ struct StoreWithRepositories: Store {
     var location: String { base.location }
     func migrate() async throws { try await base.migrate() }
     func pendingMigrations() async throws -> [String] { try await base.pendingMigrations() }
+    func durabilityWarnings() async throws -> [String] { try await base.durabilityWarnings() }
     func importRecords(
         by actor: Actor,
         dryRun: Bool,

@@ -322,4 +322,17 @@ extension PostgresDatabase {
     public func pendingMigrations() async throws -> [String] {
         try await PostgresMigrations.pending(self)
     }
+
+    /// What in the server's settings would let a committed transaction be lost (``Store/durabilityWarnings()``).
+    public func durabilityWarnings() async throws -> [String] {
+        let rows = try await read { connection in
+            try await connection.rows(
+                "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')",
+                logger
+            )
+        }
+        var settings: [String: String] = [:]
+        for row in rows { settings[try row.text("name")] = try row.text("setting") }
+        return Durability.postgresWarnings(settings)
+    }
 }

@@ -75,10 +75,16 @@ public struct SQLiteDatabase: Sendable {
         return SQLiteMigrations.migrator.migrations.filter { !applied.contains($0) }
     }
 
-    /// The value of a PRAGMA as the writer connection sees it (`synchronous` reads 2 for FULL).
+    /// What in SQLite's settings would let a committed transaction be lost (``Store/durabilityWarnings()``), read on
+    /// the connection that writes.
+    public func durabilityWarnings() async throws -> [String] {
+        Durability.sqliteWarnings(journalMode: try await pragma("journal_mode"), synchronous: try await pragma("synchronous"))
+    }
+
+    /// The value of a PRAGMA as the writer connection, the one that commits, sees it (`synchronous` reads 2 for FULL).
     public func pragma(_ name: String) async throws -> String? {
         guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
-        return try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        return try await writer.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
     /// The repositories over this database.

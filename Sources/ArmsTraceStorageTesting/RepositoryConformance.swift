@@ -46,6 +46,7 @@ public struct RepositoryConformance: Sendable {
         try await sealedContainersCountTheirWeapons()
         try await directoryEntriesBelongToTheirMember()
         try await cooperationDocumentsAreVersionedAndListedByParty()
+        try await idempotencyKeysReplayTheirAnswerAndRefuseAnotherRequest()
     }
 
     // MARK: - Fixtures

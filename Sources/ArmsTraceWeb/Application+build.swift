@@ -238,6 +238,7 @@ package func buildRouter(
     let api = router.group("api/v1")
         .add(middleware: BearerAuthMiddleware(users: repositories.users))
         .group(context: AuthenticatedContext.self)
+        .add(middleware: IdempotencyMiddleware(repository: repositories.idempotency))
     MemberController(members: repositories.members, service: members).addRoutes(to: api)
     RecordController(service: records).addRoutes(to: api.group("records"))
     SearchController(service: searches).addRoutes(to: api)

@@ -82,6 +82,13 @@ import Testing
         )
         let loss = StockLoss(stolen: true, date: CalendarDate("2026-11-20")!, place: "Depot", circumstances: "Missing at the check")
         _ = try await stock.apply(.reportLoss(loss), to: received[2].id, by: actor)
+        _ = try await repositories.idempotency.claim(member: actor.member, key: "copy-1", fingerprint: "f", at: Date(), stale: 60)
+        try await repositories.idempotency.complete(
+            member: actor.member,
+            key: "copy-1",
+            response: IdempotentResponse(status: 201, body: Data("{}".utf8), location: "/api/v1/records/x"),
+            at: Date()
+        )
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())
         return store
     }

@@ -11,6 +11,7 @@ public struct Repositories: Sendable {
     public var stockpile: any StockpileRepository
     public var directory: any DirectoryRepository
     public var cooperation: any CooperationRepository
+    public var idempotency: any IdempotencyRepository
     /// Answers when the store can serve a read, throws otherwise: what the health check asks.
     public var checkHealth: @Sendable () async throws -> Void
 
@@ -26,6 +27,7 @@ public struct Repositories: Sendable {
         stockpile: any StockpileRepository,
         directory: any DirectoryRepository,
         cooperation: any CooperationRepository,
+        idempotency: any IdempotencyRepository,
         checkHealth: @escaping @Sendable () async throws -> Void
     ) {
         self.members = members
@@ -39,6 +41,7 @@ public struct Repositories: Sendable {
         self.stockpile = stockpile
         self.directory = directory
         self.cooperation = cooperation
+        self.idempotency = idempotency
         self.checkHealth = checkHealth
     }
 }

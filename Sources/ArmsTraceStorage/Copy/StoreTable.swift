@@ -250,6 +250,14 @@ public struct StoreTable: Sendable {
                 ("updated_at", .timestamp),
             ]
         ),
+        StoreTable(
+            "idempotency_key",
+            key: ["member_code", "key"],
+            [
+                ("member_code", .text), ("key", .text), ("fingerprint", .text), ("status", .integer), ("body", .blob), ("location", .text),
+                ("created_at", .timestamp),
+            ]
+        ),
         StoreTable("cooperation_party", key: ["document_id", "member_code"], [("document_id", .uuid), ("member_code", .text)]),
         StoreTable(
             "stock_check_container",

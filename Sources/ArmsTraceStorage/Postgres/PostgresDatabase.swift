@@ -109,6 +109,7 @@ public final class PostgresDatabase: Sendable {
             stockpile: PostgresStockpileRepository(database: self),
             directory: PostgresDirectoryRepository(database: self),
             cooperation: PostgresCooperationRepository(database: self),
+            idempotency: PostgresIdempotencyRepository(database: self),
             checkHealth: { [self] in _ = try await read { connection in try await connection.rows("SELECT 1", logger) } }
         )
     }

@@ -83,6 +83,23 @@ enum PostgresMigrations {
             CREATE INDEX cooperation_party_member ON cooperation_party(member_code, document_id);
             """
         ),
+        // Idempotency keys (as SQLite's migration 18).
+        (
+            "2026-11-29-10-idempotency",
+            """
+            CREATE TABLE idempotency_key (
+                member_code text NOT NULL REFERENCES member(code),
+                key text NOT NULL,
+                fingerprint text NOT NULL,
+                status integer,
+                body bytea,
+                location text,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (member_code, key)
+            );
+            CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
+            """
+        ),
     ]
 
     static let ammunition = """

@@ -101,6 +101,7 @@ public struct SQLiteDatabase: Sendable {
             stockpile: StockpileSQLiteRepository(writer: writer, admission: admission),
             directory: DirectorySQLiteRepository(writer: writer, admission: admission),
             cooperation: CooperationSQLiteRepository(writer: writer, admission: admission),
+            idempotency: IdempotencySQLiteRepository(writer: writer),
             checkHealth: { [writer, admission] in
                 _ = try await admission.run { try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
             }

@@ -666,6 +666,24 @@ enum SQLiteMigrations {
                     """
             )
         }
+        // Idempotency keys: a day's replay cache of the API's writes, per member.
+        migrator.registerMigration("2026-11-29-18-idempotency") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_key (
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER,
+                        body BLOB,
+                        location TEXT,
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (member_code, key)
+                    );
+                    CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ public struct ArmsTraceCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Demo.self, MemberCommand.self, UserCommand.self, Import.self, Export.self, Search.self, TraceCommand.self,
-            AuditCommand.self, Migrate.self, Copy.self, MarkingCommand.self, StockCommand.self,
+            AuditCommand.self, Migrate.self, Copy.self, Backup.self, Restore.self, MarkingCommand.self, StockCommand.self,
             Benchmark.self,
         ]
     )

@@ -38,6 +38,20 @@ import Testing
         }
     }
 
+    /// A line that never ends, or a quote never closed, is refused at the limit instead of read whole into memory.
+    @Test func aRowPastTheLimitsIsRefusedWhereItStarts() throws {
+        #expect(throws: CSVParser.SyntaxError(line: 2, reason: "the row is longer than \(CSVParser.maxRowBytes) bytes (is a quote left open?)")) {
+            var parser = CSVParser()
+            try parser.parse(Array("a,b\n\"".utf8)) { _ in }
+            let block = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            for _ in 0..<20 { try parser.parse(block) { _ in } }
+        }
+        #expect(throws: CSVParser.SyntaxError(line: 1, reason: "the row has more than \(CSVParser.maxFields) fields")) {
+            try rows(String(repeating: ",", count: CSVParser.maxFields) + "\n", chunk: 4096)
+        }
+        #expect(try rows(String(repeating: "y", count: CSVParser.maxRowBytes) + "\nz\n", chunk: 65_536).map(\.line) == [1, 2])
+    }
+
     @Test func writerQuotesOnlyWhereNeeded() {
         #expect(CSVWriter.row(["a", "b,c", "say \"x\"", "two\nlines", " pad", ""]) == "a,\"b,c\",\"say \"\"x\"\"\",\"two\nlines\",\" pad\",\n")
     }

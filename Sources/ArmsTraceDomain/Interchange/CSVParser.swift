@@ -1,6 +1,8 @@
 /// A streaming RFC 4180 CSV parser: bytes go in chunk by chunk, rows come out with the line they start on.
 ///
-/// Memory stays bounded by the longest row, whatever the file's size. Fields may be quoted; a quoted field may
+/// Memory stays bounded by the longest row, whatever the file's size, and a row may hold at most ``maxRowBytes``
+/// bytes in at most ``maxFields`` fields: a file with no line breaks, or a quote never closed, is refused at that
+/// point rather than read whole. Fields may be quoted; a quoted field may
 /// hold commas, doubled quotes and line breaks. Lines end in LF or CRLF. A UTF-8 byte order mark is skipped.
 ///
 /// ```swift
@@ -33,6 +35,11 @@ public struct CSVParser {
         public var description: String { "line \(line): \(reason)" }
     }
 
+    /// The most bytes a row's fields may hold together: far above any record's, far below what would strain memory.
+    public static let maxRowBytes = 1 << 20
+    /// The most fields a row may have.
+    public static let maxFields = 1_000
+
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
 
     private var state = State.fieldStart
@@ -40,6 +47,7 @@ public struct CSVParser {
     private var fields: [String] = []
     private var line = 1
     private var rowLine = 1
+    private var rowBytes = 0
     private var atFileStart = true
     private var leadingBytes: [UInt8] = []
 
@@ -75,7 +83,7 @@ public struct CSVParser {
                     case UInt8(ascii: "\r"): state = .afterCR
                     case UInt8(ascii: "\"") where state == .fieldStart: state = .quoted
                     default:
-                        field.append(byte)
+                        try append(byte)
                         state = .unquoted
                     }
                 case .quoted:
@@ -83,12 +91,12 @@ public struct CSVParser {
                         state = .quoteInQuoted
                     } else {
                         if byte == UInt8(ascii: "\n") { line += 1 }
-                        field.append(byte)
+                        try append(byte)
                     }
                 case .quoteInQuoted:
                     switch byte {
                     case UInt8(ascii: "\""):
-                        field.append(byte)
+                        try append(byte)
                         state = .quoted
                     case UInt8(ascii: ","): try endField()
                     case UInt8(ascii: "\n"): try endRow(body)
@@ -124,7 +132,17 @@ public struct CSVParser {
         }
     }
 
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) throws {
+        rowBytes &+= 1
+        if rowBytes > Self.maxRowBytes {
+            throw SyntaxError(line: rowLine, reason: "the row is longer than \(Self.maxRowBytes) bytes (is a quote left open?)")
+        }
+        field.append(byte)
+    }
+
     private mutating func endField() throws {
+        if fields.count >= Self.maxFields { throw SyntaxError(line: rowLine, reason: "the row has more than \(Self.maxFields) fields") }
         let text: String
         if field.allSatisfy({ $0 < 0x80 }) {
             // ASCII is valid UTF-8 as it stands: copy it without a second validation pass.
@@ -149,6 +167,7 @@ public struct CSVParser {
         try endField()
         let row = Row(line: rowLine, fields: fields)
         fields.removeAll(keepingCapacity: true)
+        rowBytes = 0
         line += 1
         rowLine = line
         // A blank line is not a row.

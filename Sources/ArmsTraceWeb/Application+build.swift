@@ -205,11 +205,13 @@ package func buildRouter(
     let report = NationalReportService(repositories: repositories)
 
     let router = Router(context: AppRequestContext.self)
+    let served = MethodNotAllowedMiddleware<AppRequestContext>.Routes()
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         ServerTimingMiddleware()
         SecurityHeadersMiddleware()
         APIErrorMiddleware()
+        MethodNotAllowedMiddleware(routes: served)
         ReferenceMiddleware(catalog: catalog)
     }
     SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
@@ -253,6 +255,7 @@ package func buildRouter(
     TrainingController(service: training).addRoutes(to: api)
     LegalAssistanceController(service: legal).addRoutes(to: api)
     NationalReportController(service: report).addRoutes(to: api)
+    served.set(router.routes.map { (method: $0.method, path: "\($0.path)") })
     return router
 }
 

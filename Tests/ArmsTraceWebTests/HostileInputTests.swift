@@ -29,6 +29,13 @@ import Testing
             let page = try await client.execute(uri: "/api/v1/records?limit=100000", method: .get, headers: world.headers("ken"))
             #expect(page.status == .badRequest && page.text.contains("limit"))
 
+            let patch = try await client.execute(uri: "/api/v1/records", method: .patch, headers: world.headers("ken"))
+            #expect(patch.status == .methodNotAllowed && patch.headers[.allow] == "GET, POST")
+            let movements = try await client.execute(uri: "/api/v1/stock/weapons/x/movements", method: .options, headers: world.headers("ken"))
+            #expect(movements.headers[.allow] == "GET", "a fixed segment wins over a parameter, as in the router")
+            let missing = try await client.execute(uri: "/api/v1/nothing-here", method: .get, headers: world.headers("ken"))
+            #expect(missing.status == .notFound)
+
             let fine = try await client.execute(uri: "/api/v1/records?limit=5", method: .get, headers: world.headers("ken"))
             #expect(fine.status == .ok, "the server still answers")
         }

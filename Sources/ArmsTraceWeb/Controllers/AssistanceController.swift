@@ -65,8 +65,11 @@ struct AssistanceController {
     }
 
     @Sendable func offers(_ request: Request, context: AuthenticatedContext) async throws -> Offers {
-        let open = request.uri.queryParameters.get("open") == "true"
-        return Offers(offers: try await service.offers(openOnly: open, by: context.actor))
+        let open = try request.uri.queryParameters.get("open").nonEmpty.map { text in
+            guard let open = Bool(text) else { throw APIError.badParameter("open", "true or false, got '\(text)'") }
+            return open
+        }
+        return Offers(offers: try await service.offers(openOnly: open ?? false, by: context.actor))
     }
 
     @Sendable func postOffer(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -52,18 +52,7 @@ public struct TrainingService: Sendable {
         let now = Date().wholeMilliseconds
         let event = try await stored(id)
         let next = try event.registering(name: name, post: post, by: actor, at: now)
-        let saved = try await repositories.cooperation.save(
-            next,
-            audit: AuditEvent(
-                .training,
-                by: actor,
-                at: now,
-                subject: "training:\(id)",
-                concerns: event.organiser,
-                detail: "registered \(next.participants.last!.name)"
-            )
-        )
-        return saved.visible(to: actor.member)
+        return try await save(next, concerns: event.organiser, detail: "registered \(next.participants.last!.name)", by: actor, at: now)
     }
 
     /// Records a participant's completion (the organiser) or withdrawal (the participant's member).
@@ -77,18 +66,7 @@ public struct TrainingService: Sendable {
         let now = Date().wholeMilliseconds
         let next = try await stored(id).recording(status, of: participant, by: actor, at: now)
         let official = next.participants.first { $0.id == participant }!
-        let saved = try await repositories.cooperation.save(
-            next,
-            audit: AuditEvent(
-                .training,
-                by: actor,
-                at: now,
-                subject: "training:\(id)",
-                concerns: official.member,
-                detail: "\(official.name): \(status.words)"
-            )
-        )
-        return saved.visible(to: actor.member)
+        return try await save(next, concerns: official.member, detail: "\(official.name): \(status.words)", by: actor, at: now)
     }
 
     /// The actor's member's officials on every event, most recent first.
@@ -109,6 +87,12 @@ public struct TrainingService: Sendable {
                 }
             }
             .sorted { ($0.start, $0.participant.name) > ($1.start, $1.participant.name) }
+    }
+
+    /// Saves a step on an event with its audit entry, and gives the event back as the actor may see it.
+    private func save(_ event: TrainingEvent, concerns: MemberCode, detail: String, by actor: Actor, at now: Date) async throws -> TrainingEvent {
+        let audit = AuditEvent(.training, by: actor, at: now, subject: "training:\(event.id)", concerns: concerns, detail: detail)
+        return try await repositories.cooperation.save(event, audit: audit).visible(to: actor.member)
     }
 
     private func stored(_ id: TrainingEvent.ID) async throws -> TrainingEvent {

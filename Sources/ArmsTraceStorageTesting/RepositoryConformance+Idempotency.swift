@@ -14,7 +14,7 @@ extension RepositoryConformance {
         #expect(try await keys.claim(member: Self.ken, key: "k1", fingerprint: "a", at: now, stale: 60) == .inProgress)
         #expect(try await keys.claim(member: Self.ken, key: "k1", fingerprint: "b", at: now, stale: 60) == .mismatch)
         #expect(try await keys.claim(member: Self.uga, key: "k1", fingerprint: "b", at: now, stale: 60) == .claimed, "keys are per member")
-        try await keys.complete(member: Self.ken, key: "k1", response: answer, at: now)
+        try await keys.complete(member: Self.ken, key: "k1", response: answer)
         try await keys.release(member: Self.ken, key: "k1")
         #expect(try await keys.claim(member: Self.ken, key: "k1", fingerprint: "a", at: now, stale: 60) == .answered(answer))
 

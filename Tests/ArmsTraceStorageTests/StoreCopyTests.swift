@@ -86,8 +86,7 @@ import Testing
         try await repositories.idempotency.complete(
             member: actor.member,
             key: "copy-1",
-            response: IdempotentResponse(status: 201, body: Data("{}".utf8), location: "/api/v1/records/x"),
-            at: Date()
+            response: IdempotentResponse(status: 201, body: Data("{}".utf8), location: "/api/v1/records/x")
         )
         _ = try await repositories.audit.signHead(privateKey: Data(repeating: 7, count: 32), at: Date())
         return store

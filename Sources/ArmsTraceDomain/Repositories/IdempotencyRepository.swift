@@ -34,7 +34,7 @@ public protocol IdempotencyRepository: Sendable {
     func claim(member: MemberCode, key: String, fingerprint: String, at now: Date, stale: TimeInterval) async throws -> IdempotencyClaim
 
     /// Stores the answer of a claimed key.
-    func complete(member: MemberCode, key: String, response: IdempotentResponse, at now: Date) async throws
+    func complete(member: MemberCode, key: String, response: IdempotentResponse) async throws
 
     /// Gives a claimed key up, unanswered (the request failed): the next call with it starts afresh.
     func release(member: MemberCode, key: String) async throws

@@ -50,7 +50,7 @@ struct PostgresIdempotencyRepository: IdempotencyRepository {
         }
     }
 
-    func complete(member: MemberCode, key: String, response: IdempotentResponse, at now: Date) async throws {
+    func complete(member: MemberCode, key: String, response: IdempotentResponse) async throws {
         try await database.write { connection in
             try await connection.rows(
                 """

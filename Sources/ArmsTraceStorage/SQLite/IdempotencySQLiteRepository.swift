@@ -40,7 +40,7 @@ struct IdempotencySQLiteRepository: IdempotencyRepository {
         }
     }
 
-    func complete(member: MemberCode, key: String, response: IdempotentResponse, at now: Date) async throws {
+    func complete(member: MemberCode, key: String, response: IdempotentResponse) async throws {
         try await writer.translatedWrite { db in
             try db.execute(
                 sql: "UPDATE idempotency_key SET status = ?, body = ?, location = ? WHERE member_code = ? AND key = ?",

@@ -94,7 +94,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             try await repository.release(member: member, key: key)
         } else {
             let answer = IdempotentResponse(status: response.status.code, body: Data(buffer: body), location: response.headers[.location])
-            try await repository.complete(member: member, key: key, response: answer, at: Date())
+            try await repository.complete(member: member, key: key, response: answer)
         }
         var kept = response
         kept.body = ResponseBody(byteBuffer: body)

@@ -32,6 +32,7 @@ import tempfile
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -357,7 +358,10 @@ def cooperation_flow(server, folder):
         page = session.find("html")
         proposals[0].find_element(By.CSS_SELECTOR, "button").click()
         WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
-        expect("matched" in session.find("main table").text, "the need is not matched")
+        # The answer is a redirect to the need's page: wait until that page has loaded before reading it.
+        WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: "matched" in d.find_element(By.CSS_SELECTOR, "main table").text)
+        session.check_page()
         session.sign_out()
 
         step("UNODA starts the work and records the outcome")

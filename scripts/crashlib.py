@@ -66,3 +66,17 @@ def drop(base, database):
 
 def add_member(armstrace, database):
     run(armstrace, "member", "add", "KEN", "--name", "Kenya", "--database", database)
+
+
+def checkpoint(database):
+    """The last line the import's checkpoint holds (1, the header, when no batch was committed)."""
+    sql = "SELECT coalesce(max(last_line), 1) FROM import_job"
+    if database.startswith("postgres"):
+        parts = urllib.parse.urlsplit(database)
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        schema = query.pop("schema")
+        base = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+        out = subprocess.run(["psql", base, "-tAc", f"SET search_path TO {schema}; {sql}"], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[-1])
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql).fetchone()[0]

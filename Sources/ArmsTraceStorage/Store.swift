@@ -23,14 +23,11 @@ public protocol Store: Sendable {
     /// sentence each; empty when nothing does. The server logs each as a warning when it starts.
     func durabilityWarnings() async throws -> [String]
 
-    /// Imports a member's records from a stream of CSV byte chunks, all or nothing (see ``ImportReport``):
-    /// `nextChunk` returns `nil` at the end; `onProblem` sees each problem as it is found.
-    func importRecords(
-        by actor: Actor,
-        dryRun: Bool,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
-        nextChunk: @escaping @Sendable () throws -> [UInt8]?
-    ) async throws -> ImportReport
+    /// Imports a member's records from CSV. First every row is checked, and when any has a problem nothing is
+    /// stored (see ``ImportReport``); then the rows are stored in batches of `options.batchRows`, each committed with
+    /// the import's checkpoint (`import_job`: the file's SHA-256, the last line stored), so that an import cut short
+    /// (killed, a power cut) keeps every batch it committed and, run again on the same file, goes on after the last.
+    func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport
 
     /// Streams a member's own records, oldest first, to `write` in chunks, from one consistent snapshot; the export
     /// is in the audit trail before any record leaves.
@@ -92,7 +89,7 @@ extension Store {
         try await repositories.members.list().isEmpty
     }
 
-    /// Imports a member's records from a CSV file, all or nothing; see ``Store/importRecords(by:dryRun:onProblem:nextChunk:)``.
+    /// Imports a member's records from a CSV file; see ``Store/importRecords(by:from:options:)``.
     /// - Throws: `DomainError.notFound` for an unknown member; `StorageError` when the file cannot be read.
     public func importRecords(
         csvAt path: String,
@@ -100,13 +97,9 @@ extension Store {
         dryRun: Bool = false,
         onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void = { _ in }
     ) async throws -> ImportReport {
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw StorageError("cannot open \(path) for reading")
-        }
-        defer { try? file.close() }
-        return try await importRecords(by: actor, dryRun: dryRun, onProblem: onProblem) {
-            try file.read(upToCount: 1 << 20).map { [UInt8]($0) }
-        }
+        var options = ImportOptions(dryRun: dryRun)
+        options.onProblem = onProblem
+        return try await importRecords(by: actor, from: .file(at: path), options: options)
     }
 
     /// Reads the whole audit chain and checks it, without signed heads.

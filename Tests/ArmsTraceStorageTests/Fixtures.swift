@@ -74,9 +74,12 @@ enum StoreKind: String, CustomStringConvertible, Sendable {
 
 extension Store {
     /// Imports CSV text as `member`'s operator.
-    func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false) async throws -> ImportReport {
-        let chunks = LockedChunks([Array(text.utf8)])
-        return try await importRecords(by: .commandLine(for: MemberCode(member)!), dryRun: dryRun, onProblem: { _ in }, nextChunk: { chunks.next() })
+    func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false, batchRows: Int = 10_000) async throws -> ImportReport {
+        try await importRecords(
+            by: .commandLine(for: MemberCode(member)!),
+            from: .bytes(Array(text.utf8)),
+            options: ImportOptions(dryRun: dryRun, batchRows: batchRows)
+        )
     }
 
     /// Exports `member`'s records as CSV text.
@@ -85,11 +88,4 @@ extension Store {
         _ = try await exportRecords(owner: MemberCode(member)!, format: format) { text in output.withLock { $0 += text } }
         return output.withLock { $0 }
     }
-}
-
-/// Hands out byte chunks one at a time.
-final class LockedChunks: Sendable {
-    private let chunks: Mutex<[[UInt8]]>
-    init(_ chunks: [[UInt8]]) { self.chunks = Mutex(chunks) }
-    func next() -> [UInt8]? { chunks.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
 }

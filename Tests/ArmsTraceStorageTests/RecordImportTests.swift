@@ -1,6 +1,7 @@
 import ArmsTraceDomain
 import ArmsTraceStorage
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct RecordImportTests {
@@ -130,24 +131,22 @@ import Testing
         #expect(try await database.repositories.records.count(owner: nil) == 0)
     }
 
-    /// Thousands of rows cross the two import stages in many batches and small chunks; a problem deep in the
-    /// file still rolls back everything written before it.
+    /// Thousands of rows cross the two import stages in many batches and small chunks, and are committed in several
+    /// transactions; a problem deep in the file still keeps every row out, as the whole file is checked first.
     @Test(arguments: StoreKind.available) func largeFileInSmallChunksIsAllOrNothing(kind: StoreKind) async throws {
         let database = try await kind.withMembers()
         var lines = Self.csv(rows: 3000).split(separator: "\n").map(String.init)
         let good = Array(lines.joined(separator: "\n").utf8)
-        let chunks = LockedChunks(stride(from: 0, to: good.count, by: 997).map { Array(good[$0..<min($0 + 997, good.count)]) })
-        let report = try await database.importRecords(
-            by: .commandLine(for: MemberCode("KEN")!),
-            dryRun: false,
-            onProblem: { _ in },
-            nextChunk: { chunks.next() }
-        )
-        #expect(report.accepted && report.created == 3000 && report.rows == 3000)
+        let commits = Mutex(0)
+        var options = ImportOptions(batchRows: 500)
+        options.onCommit = { _ in commits.withLock { $0 += 1 } }
+        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: .bytes(good, chunkSize: 997), options: options)
+        #expect(report.accepted && report.created == 3000 && report.rows == 3000 && report.lastLine == 3001)
+        #expect(commits.withLock { $0 } > 1, "stored in several transactions")
 
         lines = Self.csv(rows: 3000, start: 3000).split(separator: "\n").map(String.init)
         lines[2900] = lines[2900].replacingOccurrences(of: ",seized,", with: ",misplaced,")
-        let rejected = try await database.importCSV(lines.joined(separator: "\n"))
+        let rejected = try await database.importCSV(lines.joined(separator: "\n"), batchRows: 500)
         #expect(
             rejected.problems.map(\.description) == [
                 "line 2901, column status: 'misplaced' is not one of: lost, stolen, trafficked, seized, found, surrendered, recovered, destroyed"
@@ -156,6 +155,50 @@ import Testing
         #expect(rejected.rows == 3000)
         #expect(try await database.repositories.records.count(owner: nil) == 3000)
     }
+
+    /// An import cut short keeps the batches it committed, a whole number of rows from the top of the file; the
+    /// same file imported again goes on after the last of them and ends with exactly the file's records.
+    @Test(arguments: StoreKind.available) func interruptedImportResumesAfterItsLastBatch(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
+        let bytes = Array(Self.csv(rows: 3000).utf8)
+        // The first reading (the check) sees the whole file; the second fails a little past the middle.
+        let readings = Mutex(0)
+        let failing = ImportSource {
+            let reading = readings.withLock {
+                $0 += 1
+                return $0
+            }
+            let next = try ImportSource.bytes(bytes, chunkSize: 4096).open()
+            let handed = Mutex(0)
+            return {
+                guard
+                    reading == 1
+                        || handed.withLock({
+                            $0 += 4096
+                            return $0
+                        }) < bytes.count / 2
+                else {
+                    throw DiskGone()
+                }
+                return try next()
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: failing, options: ImportOptions(batchRows: 300))
+        }
+        let kept = try await database.exportCSV().split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }
+        #expect(kept.count > 0 && kept.count < 3000, "some batches committed, not all: \(kept.count)")
+        #expect(Set(kept) == Set((0..<kept.count).map { "KEN-\($0)" }), "the batches committed are the file's first rows")
+
+        let resumed = try await database.importCSV(Self.csv(rows: 3000), batchRows: 300)
+        #expect(resumed.resumedAfterLine == kept.count + 1)
+        #expect((resumed.created, resumed.updated, resumed.unchanged) == (3000, 0, 0), "the report counts the whole file")
+        #expect(try await database.repositories.records.count(owner: nil) == 3000)
+        let again = try await database.importCSV(Self.csv(rows: 3000), batchRows: 300)
+        #expect(again.resumedAfterLine == nil && again.unchanged == 3000, "a finished import is not resumed")
+    }
+
+    private struct DiskGone: Error {}
 
     @Test(arguments: StoreKind.available) func dryRunCountsButKeepsNothing(kind: StoreKind) async throws {
         let database = try await kind.withMembers()

@@ -45,6 +45,7 @@ import Testing
             release: nil
         )
         try await repositories.searches.log(search, notices: [notice])
+        _ = try await store.importCSV(RecordImportTests.csv(rows: 3))
         let reference = ReferenceService(repositories: repositories, catalog: ReferenceCatalog())
         let admin = Actor(userID: officer.id, member: officer.member, role: .admin, channel: .web)
         let kenya = try #require(PublishedSchemes.all.first { $0.member.rawValue == "KEN" && $0.kind == .import })
@@ -109,10 +110,10 @@ import Testing
         }
         #expect(try await back.verifyAuditChain().isIntact)
         #expect(try await middle.verifyAuditChain().isIntact)
-        // The copy is a working database: the search index loads from it (the demo records and the stolen weapon's
-        // shared record) and its sequences go on (sign-in attempts, stock movements).
+        // The copy is a working database: the search index loads from it (the demo records, the three imported and
+        // the stolen weapon's shared record) and its sequences go on (sign-in attempts, stock movements).
         let page = try await middle.repositories.searches.entries(after: nil, limit: 1000)
-        #expect(page.entries.count == 301)
+        #expect(page.entries.count == 304)
         try await middle.repositories.signIn.recordAttempt(login: "x", address: "10.0.0.2", user: nil, succeeded: false, at: Date())
         let stock = StockpileService(repositories: middle.repositories)
         let kenya = Actor.commandLine(for: MemberCode("KEN")!)

@@ -178,13 +178,8 @@ struct StoreWithRepositories: Store {
     func migrate() async throws { try await base.migrate() }
     func pendingMigrations() async throws -> [String] { try await base.pendingMigrations() }
     func durabilityWarnings() async throws -> [String] { try await base.durabilityWarnings() }
-    func importRecords(
-        by actor: Actor,
-        dryRun: Bool,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
-        nextChunk: @escaping @Sendable () throws -> [UInt8]?
-    ) async throws -> ImportReport {
-        try await base.importRecords(by: actor, dryRun: dryRun, onProblem: onProblem, nextChunk: nextChunk)
+    func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
+        try await base.importRecords(by: actor, from: source, options: options)
     }
     func exportRecords(owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int {
         try await base.exportRecords(owner: owner, format: format, write: write)

@@ -258,6 +258,15 @@ public struct StoreTable: Sendable {
                 ("created_at", .timestamp),
             ]
         ),
+        StoreTable(
+            "import_job",
+            key: ["id"],
+            [
+                ("id", .uuid), ("member_code", .text), ("file_sha256", .text), ("rows", .integer), ("last_line", .integer),
+                ("created", .integer), ("updated", .integer), ("unchanged", .integer), ("user_id", .uuid), ("channel", .text),
+                ("started_at", .timestamp), ("finished_at", .timestamp),
+            ]
+        ),
         StoreTable("cooperation_party", key: ["document_id", "member_code"], [("document_id", .uuid), ("member_code", .text)]),
         StoreTable(
             "stock_check_container",

@@ -15,6 +15,10 @@ public struct ImportReport: Sendable, Equatable {
     public var problemCount = 0
     /// Whether the import was rolled back on purpose.
     public var dryRun = false
+    /// The last line of the file stored so far; the whole file once the import is done.
+    public var lastLine = 1
+    /// The line an interrupted import of the same file had stored, when this one went on from there.
+    public var resumedAfterLine: Int?
 
     /// Whether the file was accepted.
     public var accepted: Bool { problemCount == 0 }
@@ -35,97 +39,9 @@ public struct ImportReport: Sendable, Equatable {
     }
 }
 
-extension SQLiteDatabase {
-    /// Imports a member's records from a stream of CSV byte chunks, all or nothing, in one transaction.
-    ///
-    /// The file is streamed: memory is bounded whatever its size (a few batches between the reading and writing
-    /// threads, and SQLite's page cache, raised to 512 MiB for the import). Each row is validated by the same rules
-    /// as the API; a row whose `external_ref` the member already uses updates that record (with a history entry)
-    /// when anything differs and is left alone otherwise, so importing a file twice changes nothing the second time.
-    /// When any row has a problem, reading goes on to find every problem, then the whole import is rolled back.
-    /// - Throws: `DomainError.notFound` for an unknown member; an I/O error when the file cannot be read.
-    public func importRecords(
-        by actor: Actor,
-        dryRun: Bool,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
-        nextChunk: @escaping @Sendable () throws -> [UInt8]?
-    ) async throws -> ImportReport {
-        do {
-            return try await writer.write { db in
-                var report = try Self.runImport(db, by: actor, onProblem: onProblem, nextChunk: nextChunk)
-                if !report.accepted || dryRun {
-                    report.dryRun = dryRun
-                    throw RollBack(report: report)
-                }
-                try AuditChain.append(db, .imported(report, by: actor))
-                return report
-            }
-        } catch let rollBack as RollBack {
-            return rollBack.report
-        } catch let error as DatabaseError {
-            throw StorageError.translate(error)
-        }
-    }
-
-    /// Thrown inside the transaction to undo it while handing the report out.
-    private struct RollBack: Error { var report: ImportReport }
-
-    /// Runs the import in two stages on the machine's two cores: a reading thread parses, maps and validates rows
-    /// and prepares their details (``ImportReader``); this, GRDB's writer, stores them in the transaction.
-    private static func runImport(
-        _ db: Database,
-        by actor: Actor,
-        onProblem: (RecordCSV.Problem) -> Void,
-        nextChunk: @escaping @Sendable () throws -> [UInt8]?
-    ) throws -> ImportReport {
-        let members = Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init))
-        guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-        let writer = try RecordRowWriter(db)
-        let now = RecordRowWriter.Timestamp(Date())
-        var report = ImportReport()
-
-        // A large import inserts into the indexes all over: give this connection 512 MiB of page cache while it runs
-        // (pages are taken only as needed), then hand back the usual 64 MiB.
-        try db.execute(sql: "PRAGMA cache_size = -524288")
-        defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-        // Rows tend to come in runs of new ones (a first upload) or known ones (a re-upload): try each row the way
-        // the previous one turned out.
-        var expectExisting = false
-        let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
-        reader.start()
-        defer { reader.cancel() }
-        while let batch = reader.next() {
-            for item in batch {
-                switch item {
-                case .failure(let error):
-                    throw error
-                case .fileProblem(let problem):
-                    report.record(problem, onProblem)
-                case .rejected(let problems):
-                    report.rows += 1
-                    for problem in problems { report.record(problem, onProblem) }
-                case .record(let line, let prepared):
-                    report.rows += 1
-                    // After the first problem nothing will be kept, so rows are only checked, not written.
-                    guard report.accepted else { continue }
-                    let outcome = try writer.upsert(prepared, expectExisting: expectExisting, by: actor, at: now)
-                    if case .created = outcome { expectExisting = false } else { expectExisting = true }
-                    switch outcome {
-                    case .created: report.created += 1
-                    case .updated: report.updated += 1
-                    case .unchanged: report.unchanged += 1
-                    case .repeated:
-                        report.record(ImportReport.repeated(prepared.details.externalRef, line: line), onProblem)
-                    }
-                }
-            }
-        }
-        return report
-    }
-}
-
 /// The reading stage of an import: on a thread of its own, parses the CSV, maps each row to a record input,
-/// validates it and prepares the clean details for binding (``RecordRowWriter/PreparedDetails``), and hands the results on in batches, in file order.
+/// validates it and, when storing, prepares the clean details for binding (``RecordRowWriter/PreparedDetails``), and
+/// hands the results on in batches, in file order.
 ///
 /// The queue between the stages holds a few batches at most, so memory stays flat whatever the file's size.
 final class ImportReader: Sendable {
@@ -133,6 +49,8 @@ final class ImportReader: Sendable {
     enum Item: Sendable {
         /// A valid row: its line, and its details ready to bind.
         case record(line: Int, details: RecordRowWriter.PreparedDetails)
+        /// A valid row, when only checking: its line and its `external_ref`.
+        case checked(line: Int, reference: String)
         /// A data row with problems.
         case rejected([RecordCSV.Problem])
         /// A problem of the file itself: its header, its syntax, its emptiness.
@@ -141,15 +59,26 @@ final class ImportReader: Sendable {
         case failure(any Error)
     }
 
+    /// What the reader does with each row.
+    enum Mode: Sendable {
+        /// Validates it: the first reading of an import.
+        case check
+        /// Validates and prepares the rows after line `skipThrough` (those an interrupted import stored), and skips
+        /// the others unread.
+        case prepare(skipThrough: Int)
+    }
+
     private let owner: MemberCode
     private let members: Set<MemberCode>
+    private let mode: Mode
     private let nextChunk: @Sendable () throws -> [UInt8]?
     private let queue = BoundedQueue<[Item]>(capacity: 8)
     static let batchSize = 256
 
-    init(owner: MemberCode, members: Set<MemberCode>, nextChunk: @escaping @Sendable () throws -> [UInt8]?) {
+    init(owner: MemberCode, members: Set<MemberCode>, mode: Mode, nextChunk: @escaping @Sendable () throws -> [UInt8]?) {
         self.owner = owner
         self.members = members
+        self.mode = mode
         self.nextChunk = nextChunk
     }
 
@@ -191,6 +120,7 @@ final class ImportReader: Sendable {
                 }
                 return
             }
+            if case .prepare(let skipThrough) = mode, row.line <= skipThrough { return }
             do {
                 let details = try validator.validate(try currentHeader.input(row))
                 let unknown = details.sharing.memberCodes.filter { !members.contains($0) }
@@ -198,7 +128,10 @@ final class ImportReader: Sendable {
                     let reason = "unknown members: " + unknown.map(\.rawValue).joined(separator: ", ")
                     return try emit(.rejected([.init(line: row.line, column: "sharing", reason: reason)]))
                 }
-                try emit(.record(line: row.line, details: RecordRowWriter.PreparedDetails(details)))
+                switch mode {
+                case .check: try emit(.checked(line: row.line, reference: details.externalRef))
+                case .prepare: try emit(.record(line: row.line, details: RecordRowWriter.PreparedDetails(details)))
+                }
             } catch let list as RecordCSV.ProblemList {
                 try emit(.rejected(list.problems))
             } catch DomainError.invalid(let errors) {

@@ -5,96 +5,179 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresDatabase: Store {
-    /// Imports a member's records from CSV, all or nothing, in one transaction, as on SQLite (same validation, same
-    /// report, an `external_ref` already used updates that record when anything differs).
+    /// Imports a member's records from CSV as on SQLite: the whole file checked first (same validation, same
+    /// report), then stored in batches, each committed with the import's checkpoint; a dry run stores in one
+    /// transaction and rolls it back.
     ///
-    /// The member's `external_ref`s and detail hashes are read first, so each row is sorted as it streams: a new
-    /// record goes through `COPY` straight into `weapon_record` (the server inserts while the file is still being
-    /// read), an unchanged one is only counted, a changed one is kept aside and applied set-wise at the end through
-    /// a temporary table, each with its history entry holding the details before. The created records' history
-    /// entries and sharing lists follow in one statement each. Memory holds the member's references and the file's,
-    /// and the changed rows.
-    public func importRecords(
-        by actor: Actor,
-        dryRun: Bool,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void,
-        nextChunk: @escaping @Sendable () throws -> [UInt8]?
-    ) async throws -> ImportReport {
-        do {
-            return try await write { connection in
-                let members = Set(try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") })
-                guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-                var existing: [String: Data] = [:]
-                let stored = try await connection.query(
-                    "SELECT external_ref, details_hash FROM weapon_record WHERE owner_code = \(actor.member.rawValue)",
-                    logger: logger
-                )
-                for try await (reference, hash) in stored.decode((String, Data).self) { existing[reference] = hash }
-                var report = ImportReport()
-                let now = Date().stored
-                let reader = ImportReader(owner: actor.member, members: members, nextChunk: nextChunk)
-                reader.start()
-                defer { reader.cancel() }
-                var seen = Set<String>()
-                var changed = StagedRecords.Line(.staged)
-                var shares = StagedRecords.Line(.share)
-                let layout = StagedRecords.Layout.record
-                try await connection.copyFrom(table: layout.table, columns: layout.columns, logger: logger) { writer in
-                    while let batch = await reader.nextBatch() {
-                        var created = StagedRecords.Line(.record)
-                        for item in batch {
-                            switch item {
-                            case .failure(let error): throw error
-                            case .fileProblem(let problem): report.record(problem, onProblem)
-                            case .rejected(let problems):
-                                report.rows += 1
-                                for problem in problems { report.record(problem, onProblem) }
-                            case .record(let number, let prepared):
-                                report.rows += 1
-                                let reference = prepared.details.externalRef
-                                guard seen.insert(reference).inserted else {
-                                    report.record(ImportReport.repeated(reference, line: number), onProblem)
-                                    continue
-                                }
-                                // After the first problem nothing will be kept, so rows are only checked.
-                                guard report.accepted else { continue }
-                                let id = WeaponRecord.ID.generate(at: now)
-                                switch existing[reference] {
-                                case prepared.hash?:
-                                    report.unchanged += 1
-                                case .some:
-                                    report.updated += 1
-                                    changed.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                                case nil:
-                                    report.created += 1
-                                    created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                                    shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                                }
-                            }
-                        }
-                        if !created.bytes.isEmpty { try await writer.write(ByteBuffer(bytes: created.bytes)) }
-                    }
-                }
-                if report.accepted {
-                    try await StagedRecords.recordCreations(connection, by: actor, logger)
-                    try await StagedRecords.copy(shares, connection, logger)
-                    try await StagedRecords.copy(changed, connection, logger)
-                    try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
-                }
-                if !report.accepted || dryRun {
-                    report.dryRun = dryRun
+    /// The member's `external_ref`s and detail hashes are read first, so each row is sorted as it comes: a new
+    /// record goes through `COPY` straight into `weapon_record`, an unchanged one is only counted, a changed one is
+    /// kept aside and applied set-wise at the end of its batch through a temporary table, each with its history entry
+    /// holding the details before. The created records' history entries and sharing lists follow in one statement
+    /// each. A batch is read from the file before its transaction begins, so a transaction retried after a
+    /// serialisation failure stores the same rows. Memory holds the member's references and one batch.
+    public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
+        let members = Set(try await read { connection in try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") } })
+        guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
+        let check = try ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
+        guard check.report.accepted else { return check.report }
+        let existing = try await read { connection in
+            var existing: [String: Data] = [:]
+            let stored = try await connection.query(
+                "SELECT external_ref, details_hash FROM weapon_record WHERE owner_code = \(actor.member.rawValue)",
+                logger: logger
+            )
+            for try await (reference, hash) in stored.decode((String, Data).self) { existing[reference] = hash }
+            return existing
+        }
+        var report = ImportReport(rows: check.report.rows, dryRun: options.dryRun)
+        var job: ImportJob
+        if options.dryRun {
+            job = ImportJob(id: UUID(), startedAt: Date().stored, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+        } else {
+            job = try await write { connection in
+                try await Self.startOrResume(connection, member: actor.member, fileHash: check.fileHash, rows: report.rows, by: actor, logger)
+            }
+            if job.lastLine > 1 { report.resumedAfterLine = job.lastLine }
+            (report.created, report.updated, report.unchanged, report.lastLine) = (job.created, job.updated, job.unchanged, job.lastLine)
+        }
+        let reader = ImportReader(owner: actor.member, members: members, mode: .prepare(skipThrough: job.lastLine), nextChunk: try source.open())
+        reader.start()
+        defer { reader.cancel() }
+        if options.dryRun {
+            let rows = try await Self.batch(from: reader, rows: .max)
+            do {
+                _ = try await write { [report, job] connection in
+                    var report = report
+                    try await store(rows.items, connection, into: &report, existing: existing, at: job.startedAt, by: actor)
                     throw RollBack(report: report)
                 }
-                try await audit(connection, .imported(report, by: actor))
-                return report
+            } catch let rollBack as RollBack {
+                return rollBack.report
             }
-        } catch let rollBack as RollBack {
-            return rollBack.report
         }
+        var finished = false
+        while !finished {
+            let rows = try await Self.batch(from: reader, rows: options.batchRows)
+            (report, job) = try await write { [report, job] connection in
+                var report = report
+                var job = job
+                try await store(rows.items, connection, into: &report, existing: existing, at: job.startedAt, by: actor)
+                (job.created, job.updated, job.unchanged, job.lastLine) = (report.created, report.updated, report.unchanged, report.lastLine)
+                try await Self.checkpoint(connection, job, finished: rows.last, logger)
+                if rows.last { try await audit(connection, .imported(report, by: actor)) }
+                return (report, job)
+            }
+            finished = rows.last
+            options.onCommit(report)
+        }
+        return report
     }
 
     /// Thrown inside the transaction to undo it while handing the report out.
     private struct RollBack: Error { var report: ImportReport }
+
+    /// Takes up to about `limit` prepared rows from the reader (whole batches of its), and whether the file is done.
+    /// The rows were checked; a problem now means the file changed since.
+    private static func batch(
+        from reader: ImportReader,
+        rows limit: Int
+    ) async throws -> (items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)], last: Bool) {
+        var items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)] = []
+        while items.count < limit {
+            guard let batch = await reader.nextBatch() else { return (items, true) }
+            for item in batch {
+                guard case .record(let line, let prepared) = item else {
+                    if case .failure(let error) = item { throw error }
+                    throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
+                }
+                items.append((line, prepared))
+            }
+        }
+        return (items, false)
+    }
+
+    /// Stores checked rows in the transaction of `connection`, counting them in `report`.
+    private func store(
+        _ items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)],
+        _ connection: PostgresConnection,
+        into report: inout ImportReport,
+        existing: [String: Data],
+        at now: Date,
+        by actor: Actor
+    ) async throws {
+        var created = StagedRecords.Line(.record)
+        var changed = StagedRecords.Line(.staged)
+        var shares = StagedRecords.Line(.share)
+        for (number, prepared) in items {
+            let id = WeaponRecord.ID.generate(at: now)
+            switch existing[prepared.details.externalRef] {
+            case prepared.hash?:
+                report.unchanged += 1
+            case .some:
+                report.updated += 1
+                changed.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+            case nil:
+                report.created += 1
+                created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+            }
+            report.lastLine = number
+        }
+        try await StagedRecords.copy(created, connection, logger)
+        try await StagedRecords.recordCreations(connection, by: actor, logger)
+        try await StagedRecords.copy(shares, connection, logger)
+        try await StagedRecords.copy(changed, connection, logger)
+        try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
+    }
+
+    /// The unfinished job of this member for the file with this hash, or a new one.
+    private static func startOrResume(
+        _ connection: PostgresConnection,
+        member: MemberCode,
+        fileHash: String,
+        rows: Int,
+        by actor: Actor,
+        _ logger: Logger
+    ) async throws -> ImportJob {
+        let found = try await connection.rows(
+            """
+            SELECT id, started_at, last_line, created, updated, unchanged FROM import_job
+            WHERE member_code = \(member.rawValue) AND file_sha256 = \(fileHash) AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
+            """,
+            logger
+        )
+        if let row = found.first {
+            return ImportJob(
+                id: try row.uuid("id"),
+                startedAt: try row.date("started_at"),
+                lastLine: try row.int("last_line"),
+                created: try row.int("created"),
+                updated: try row.int("updated"),
+                unchanged: try row.int("unchanged")
+            )
+        }
+        let job = ImportJob(id: UUID(), startedAt: Date().stored, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+        try await connection.rows(
+            """
+            INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
+            VALUES (\(job.id), \(member.rawValue), \(fileHash), \(rows), 1, 0, 0, 0, \(actor.userID?.uuid), \(actor.channel.rawValue), \(job.startedAt))
+            """,
+            logger
+        )
+        return job
+    }
+
+    /// Stores how far the job got, and when it finished.
+    private static func checkpoint(_ connection: PostgresConnection, _ job: ImportJob, finished: Bool, _ logger: Logger) async throws {
+        try await connection.rows(
+            """
+            UPDATE import_job SET last_line = \(job.lastLine), created = \(job.created), updated = \(job.updated),
+                unchanged = \(job.unchanged), finished_at = \(finished ? Date().stored : nil)
+            WHERE id = \(job.id)
+            """,
+            logger
+        )
+    }
 
     public func insertRecords(_ records: [GeneratedRecord]) async throws {
         guard !records.isEmpty else { return }

@@ -100,6 +100,27 @@ enum PostgresMigrations {
             CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
             """
         ),
+        // Import jobs: each bulk upload's checkpoint (as SQLite's migration 19).
+        (
+            "2026-11-30-11-import-job",
+            """
+            CREATE TABLE import_job (
+                id uuid PRIMARY KEY,
+                member_code text NOT NULL REFERENCES member(code),
+                file_sha256 text NOT NULL,
+                rows integer NOT NULL,
+                last_line integer NOT NULL,
+                created integer NOT NULL,
+                updated integer NOT NULL,
+                unchanged integer NOT NULL,
+                user_id uuid,
+                channel text NOT NULL,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz
+            );
+            CREATE INDEX import_job_unfinished ON import_job(member_code, file_sha256) WHERE finished_at IS NULL;
+            """
+        ),
     ]
 
     static let ammunition = """

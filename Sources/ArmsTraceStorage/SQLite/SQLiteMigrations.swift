@@ -684,6 +684,28 @@ enum SQLiteMigrations {
                     """
             )
         }
+        // Import jobs: each bulk upload's checkpoint, stored with every batch it commits.
+        migrator.registerMigration("2026-11-30-19-import-job") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE import_job (
+                        id TEXT PRIMARY KEY,
+                        member_code TEXT NOT NULL REFERENCES member(code),
+                        file_sha256 TEXT NOT NULL,
+                        rows INTEGER NOT NULL,
+                        last_line INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        updated INTEGER NOT NULL,
+                        unchanged INTEGER NOT NULL,
+                        user_id TEXT,
+                        channel TEXT NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT
+                    );
+                    CREATE INDEX import_job_unfinished ON import_job(member_code, file_sha256) WHERE finished_at IS NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

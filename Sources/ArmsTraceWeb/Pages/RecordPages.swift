@@ -204,12 +204,10 @@ struct RecordPages {
         guard let file = form.files["file"], file.content.readableBytes > 0 else {
             return try uploadPage(["error": "Choose a CSV file to upload."], context: context, status: .unprocessableContent)
         }
-        let chunks = Chunks(Array(file.content.readableBytesView))
         let report = try await store.importRecords(
             by: context.actor,
-            dryRun: form["dry_run"] != nil,
-            onProblem: { _ in },
-            nextChunk: { chunks.next() }
+            from: .bytes(Array(file.content.readableBytesView)),
+            options: ImportOptions(dryRun: form["dry_run"] != nil)
         )
         if report.accepted && !report.dryRun { try await index.catchUp(from: store.repositories.searches) }
         let summary: [String: Any] = [
@@ -219,23 +217,6 @@ struct RecordPages {
             "more": report.problemCount > report.problems.count,
         ]
         return try uploadPage(["report": summary], context: context, status: report.accepted ? .ok : .unprocessableContent)
-    }
-
-    /// Hands the importer an uploaded file in chunks of 1 MiB.
-    final class Chunks: Sendable {
-        private let bytes: [UInt8]
-        private let offset = Mutex(0)
-
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-        func next() -> [UInt8]? {
-            offset.withLock { offset in
-                guard offset < bytes.count else { return nil }
-                let end = min(offset + 1 << 20, bytes.count)
-                defer { offset = end }
-                return Array(bytes[offset..<end])
-            }
-        }
     }
 
     // MARK: - Helpers

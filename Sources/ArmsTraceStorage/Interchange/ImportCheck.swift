@@ -1,0 +1,105 @@
+import ArmsTraceDomain
+import Crypto
+import Foundation
+
+/// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
+/// each `external_ref` the file repeats found, and the file's SHA-256 taken (what a resumed import recognises the
+/// file by). Only a file that passes is stored, so a file with any problem changes nothing even though the import
+/// then commits in batches.
+enum ImportCheck {
+    /// What the check found.
+    struct Outcome {
+        /// The rows and the problems; no counts of what would change (the check reads no record).
+        var report: ImportReport
+        /// The SHA-256 of the file's bytes, in hexadecimal.
+        var fileHash: String
+    }
+
+    /// Reads the whole of `source` once.
+    ///
+    /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
+    /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
+    /// references themselves, so a chance agreement of hashes never passes for a repeat.
+    /// - Throws: an I/O error when the file cannot be read.
+    static func run(
+        _ source: ImportSource,
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        onProblem: (RecordCSV.Problem) -> Void
+    ) throws -> Outcome {
+        let digest = Digest()
+        let next = try source.open()
+        let reader = ImportReader(owner: owner, members: members, mode: .check) {
+            let chunk = try next()
+            if let chunk { digest.update(chunk) }
+            return chunk
+        }
+        reader.start()
+        defer { reader.cancel() }
+        var report = ImportReport()
+        var seen = Set<Int>()
+        var agreeing = Set<Int>()
+        while let batch = reader.next() {
+            for item in batch {
+                switch item {
+                case .failure(let error):
+                    throw error
+                case .fileProblem(let problem):
+                    report.record(problem, onProblem)
+                case .rejected(let problems):
+                    report.rows += 1
+                    for problem in problems { report.record(problem, onProblem) }
+                case .checked(_, let reference):
+                    report.rows += 1
+                    let hash = reference.hashValue
+                    if !seen.insert(hash).inserted { agreeing.insert(hash) }
+                case .record:
+                    preconditionFailure("a check prepares no record")
+                }
+            }
+        }
+        seen = []
+        if !agreeing.isEmpty {
+            for problem in try repeats(in: source, owner: owner, among: agreeing) { report.record(problem, onProblem) }
+        }
+        return Outcome(report: report, fileHash: digest.hex)
+    }
+
+    /// Reads `source` again for the rows whose reference hashes to one of `hashes`: each reference on an earlier
+    /// line is a problem of the later one.
+    private static func repeats(in source: ImportSource, owner: MemberCode, among hashes: Set<Int>) throws -> [RecordCSV.Problem] {
+        let next = try source.open()
+        let validator = RecordValidator(owner: owner)
+        var parser = CSVParser()
+        var header: RecordCSV.Header?
+        var firstLines: [String: Int] = [:]
+        var problems: [RecordCSV.Problem] = []
+        let collect = { (row: CSVParser.Row) in
+            guard let current = header else {
+                header = try? RecordCSV.Header(row)
+                return
+            }
+            guard let reference = try? validator.validate(current.input(row)).externalRef, hashes.contains(reference.hashValue) else { return }
+            if firstLines[reference] == nil {
+                firstLines[reference] = row.line
+            } else {
+                problems.append(ImportReport.repeated(reference, line: row.line))
+            }
+        }
+        while let chunk = try next() { try parser.parse(chunk, collect) }
+        try parser.finish(collect)
+        return problems
+    }
+}
+
+/// A SHA-256 fed on the reading thread and read once that thread is done.
+///
+/// `@unchecked Sendable`: `update` runs only on the reader's thread, and `hex` only after the reader closed its
+/// queue, which happens under the queue's lock after the last `update`.
+private final class Digest: @unchecked Sendable {
+    private var hasher = SHA256()
+
+    func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+
+    var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}

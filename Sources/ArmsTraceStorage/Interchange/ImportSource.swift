@@ -1,0 +1,75 @@
+public import ArmsTraceDomain
+public import Foundation
+import Synchronization
+
+/// A CSV file for an import, which reads it twice: once to check every row, then to store them. Each reading starts
+/// at the first byte and hands out the file in chunks, `nil` at the end.
+public struct ImportSource: Sendable {
+    /// Starts a reading: a function that returns the next chunk of bytes, `nil` at the end.
+    public let open: @Sendable () throws -> @Sendable () throws -> [UInt8]?
+
+    public init(open: @escaping @Sendable () throws -> @Sendable () throws -> [UInt8]?) {
+        self.open = open
+    }
+
+    /// The file at `path`, read in chunks of 1 MiB.
+    public static func file(at path: String) -> ImportSource {
+        ImportSource {
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw StorageError("cannot open \(path) for reading") }
+            let file = ClosingFile(handle)
+            return { try file.handle.read(upToCount: 1 << 20).map { [UInt8]($0) } }
+        }
+    }
+
+    /// Bytes held in memory (an uploaded file), handed out in chunks of `chunkSize`.
+    public static func bytes(_ bytes: [UInt8], chunkSize: Int = 1 << 20) -> ImportSource {
+        ImportSource {
+            let offset = Mutex(0)
+            return {
+                offset.withLock { offset in
+                    guard offset < bytes.count else { return nil }
+                    let end = min(offset + chunkSize, bytes.count)
+                    defer { offset = end }
+                    return Array(bytes[offset..<end])
+                }
+            }
+        }
+    }
+}
+
+/// A file open for one reading, closed when the reading is dropped.
+private final class ClosingFile: Sendable {
+    let handle: FileHandle
+    init(_ handle: FileHandle) { self.handle = handle }
+    deinit { try? handle.close() }
+}
+
+/// How an import runs.
+public struct ImportOptions: Sendable {
+    /// Check the file and count what would change, storing nothing.
+    public var dryRun = false
+    /// How many rows each transaction stores; each commits with the import's checkpoint. A dry run is one transaction.
+    public var batchRows = 10_000
+    /// Sees each problem as it is found.
+    public var onProblem: @Sendable (RecordCSV.Problem) -> Void = { _ in }
+    /// Sees the report so far each time a batch is committed (``ImportReport/lastLine`` is then stored).
+    public var onCommit: @Sendable (ImportReport) -> Void = { _ in }
+
+    public init(dryRun: Bool = false, batchRows: Int = 10_000) {
+        self.dryRun = dryRun
+        self.batchRows = max(1, batchRows)
+    }
+}
+
+/// An import's checkpoint, stored with each batch it commits: which file (its SHA-256), for which member, how far.
+/// An import of the same file by the same member that finds its job unfinished goes on after ``lastLine``.
+struct ImportJob: Sendable {
+    var id: UUID
+    /// The time every row of the import is stored with; it stays the same when the import is resumed.
+    var startedAt: Date
+    /// The last CSV line stored; 1 (the header) before the first batch.
+    var lastLine: Int
+    var created: Int
+    var updated: Int
+    var unchanged: Int
+}

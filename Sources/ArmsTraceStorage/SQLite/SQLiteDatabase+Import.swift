@@ -1,0 +1,183 @@
+public import ArmsTraceDomain
+import Foundation
+import GRDB
+
+extension SQLiteDatabase {
+    /// Imports a member's records from CSV: checks the whole file, then stores it in batches, each committed with
+    /// the import's checkpoint.
+    ///
+    /// The file is streamed both times: memory is bounded whatever its size (a few batches between the reading and
+    /// writing threads, SQLite's page cache, raised to 512 MiB for the import, and the check's set of reference
+    /// hashes). Each row is validated by the same rules as the API; a row whose `external_ref` the member already uses
+    /// updates that record (with a history entry) when anything differs and is left alone otherwise, so importing a
+    /// file twice changes nothing the second time. A dry run stores in one transaction and rolls it back.
+    /// - Throws: `DomainError.notFound` for an unknown member; an I/O error when the file cannot be read.
+    public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
+        do {
+            let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
+            guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
+            let check = try ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
+            guard check.report.accepted else { return check.report }
+            return try await withImportCache {
+                try await store(source, checked: check, members: members, by: actor, options: options)
+            }
+        } catch let rollBack as RollBack {
+            return rollBack.report
+        } catch let error as DatabaseError {
+            throw StorageError.translate(error)
+        }
+    }
+
+    /// The second reading: stores the checked file, in one transaction rolled back for a dry run, or in batches
+    /// each committed with the import's checkpoint, going on after the last line an interrupted import stored.
+    private func store(
+        _ source: ImportSource,
+        checked check: ImportCheck.Outcome,
+        members: Set<MemberCode>,
+        by actor: Actor,
+        options: ImportOptions
+    ) async throws -> ImportReport {
+        let rows = check.report.rows
+        if options.dryRun {
+            let job = ImportJob(id: UUID(), startedAt: Date(), lastLine: 1, created: 0, updated: 0, unchanged: 0)
+            let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
+            defer { reader.cancel() }
+            return try await writer.write { db in
+                var report = ImportReport(rows: rows, dryRun: true)
+                _ = try Self.store(db, from: reader, rows: .max, job: job, into: &report, by: actor)
+                throw RollBack(report: report)
+            }
+        }
+        var report = ImportReport(rows: rows)
+        var job = try await writer.write { db in
+            try ImportJobRows.startOrResume(db, member: actor.member, fileHash: check.fileHash, rows: rows, by: actor)
+        }
+        if job.lastLine > 1 { report.resumedAfterLine = job.lastLine }
+        (report.created, report.updated, report.unchanged, report.lastLine) = (job.created, job.updated, job.unchanged, job.lastLine)
+        let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
+        defer { reader.cancel() }
+        var finished = false
+        while !finished {
+            (report, job, finished) = try await writer.write { [report, job] db in
+                var report = report
+                var job = job
+                let finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &report, by: actor)
+                (job.created, job.updated, job.unchanged, job.lastLine) = (report.created, report.updated, report.unchanged, report.lastLine)
+                try ImportJobRows.checkpoint(db, job, finished: finished)
+                if finished { try AuditChain.append(db, .imported(report, by: actor)) }
+                return (report, job, finished)
+            }
+            options.onCommit(report)
+        }
+        return report
+    }
+
+    /// Runs `body` with 512 MiB of page cache for the writer, as a large import inserts into the indexes all over
+    /// (pages are taken only as needed), then hands back the usual 64 MiB.
+    private func withImportCache<T>(_ body: () async throws -> T) async throws -> T {
+        try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -524288") }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        return try result.get()
+    }
+
+    /// Thrown inside the transaction to undo it while handing the report out.
+    private struct RollBack: Error { var report: ImportReport }
+
+    /// Starts the second reading of the file, which prepares the rows after line `after` for storing.
+    private func startReader(_ source: ImportSource, actor: Actor, members: Set<MemberCode>, after line: Int) throws -> ImportReader {
+        let reader = ImportReader(owner: actor.member, members: members, mode: .prepare(skipThrough: line), nextChunk: try source.open())
+        reader.start()
+        return reader
+    }
+
+    /// Stores up to `limit` rows from `reader` in the transaction of `db`, counting them in `report`.
+    ///
+    /// The rows were checked; a problem now means the file changed since, and the transaction fails.
+    /// - Returns: whether the file is done.
+    private static func store(
+        _ db: Database,
+        from reader: ImportReader,
+        rows limit: Int,
+        job: ImportJob,
+        into report: inout ImportReport,
+        by actor: Actor
+    ) throws -> Bool {
+        let writer = try RecordRowWriter(db)
+        let now = RecordRowWriter.Timestamp(job.startedAt)
+        var stored = 0
+        // Rows tend to come in runs of new ones (a first upload) or known ones (a re-upload): try each row the way
+        // the previous one turned out.
+        var expectExisting = false
+        while stored < limit {
+            guard let batch = reader.next() else { return true }
+            for item in batch {
+                guard case .record(let line, let prepared) = item else {
+                    if case .failure(let error) = item { throw error }
+                    throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
+                }
+                let outcome = try writer.upsert(prepared, expectExisting: expectExisting, by: actor, at: now)
+                if case .created = outcome { expectExisting = false } else { expectExisting = true }
+                switch outcome {
+                case .created: report.created += 1
+                case .updated: report.updated += 1
+                case .unchanged: report.unchanged += 1
+                case .repeated:
+                    throw StorageError("the file changed while it was imported: '\(prepared.details.externalRef)' is now on two lines")
+                }
+                report.lastLine = line
+                stored += 1
+            }
+        }
+        return false
+    }
+}
+
+/// The `import_job` rows on SQLite: each import's checkpoint.
+private enum ImportJobRows {
+    /// The unfinished job of this member for the file with this hash, or a new one.
+    static func startOrResume(_ db: Database, member: MemberCode, fileHash: String, rows: Int, by actor: Actor) throws -> ImportJob {
+        if let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, started_at, last_line, created, updated, unchanged FROM import_job
+                WHERE member_code = ? AND file_sha256 = ? AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
+                """,
+            arguments: [member.rawValue, fileHash]
+        ), let id = UUID(uuidString: row["id"]) {
+            return ImportJob(
+                id: id,
+                startedAt: row["started_at"],
+                lastLine: row["last_line"],
+                created: row["created"],
+                updated: row["updated"],
+                unchanged: row["unchanged"]
+            )
+        }
+        // Kept to the millisecond, as stored, so that a resumed import stores its rows with the very same time.
+        let startedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        let job = ImportJob(id: UUID(), startedAt: startedAt, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+        try db.execute(
+            sql: """
+                INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
+                VALUES (?, ?, ?, ?, 1, 0, 0, 0, ?, ?, ?)
+                """,
+            arguments: [
+                job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, actor.userID?.description, actor.channel.rawValue, startedAt,
+            ]
+        )
+        return job
+    }
+
+    /// Stores how far the job got, and when it finished.
+    static func checkpoint(_ db: Database, _ job: ImportJob, finished: Bool) throws {
+        try db.execute(
+            sql: """
+                UPDATE import_job SET last_line = ?, created = ?, updated = ?, unchanged = ?, finished_at = ?
+                WHERE id = ?
+                """,
+            arguments: [job.lastLine, job.created, job.updated, job.unchanged, finished ? Date() : nil, job.id.uuidString.lowercased()]
+        )
+    }
+}

@@ -74,7 +74,7 @@ enum StoreKind: String, CustomStringConvertible, Sendable {
 
 extension Store {
     /// Imports CSV text as `member`'s operator.
-    func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false, batchRows: Int = 10_000) async throws -> ImportReport {
+    func importCSV(_ text: String, member: String = "KEN", dryRun: Bool = false, batchRows: Int = 50_000) async throws -> ImportReport {
         try await importRecords(
             by: .commandLine(for: MemberCode(member)!),
             from: .bytes(Array(text.utf8)),

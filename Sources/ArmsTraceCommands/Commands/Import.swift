@@ -27,7 +27,7 @@ extension ArmsTraceCommand {
         var dryRun = false
 
         @Option(help: "Rows stored per transaction, each committed with the import's checkpoint.")
-        var batchRows = 10_000
+        var batchRows = 50_000
 
         @Flag(help: "Print a line as each batch is committed.")
         var progress = false

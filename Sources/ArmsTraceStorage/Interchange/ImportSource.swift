@@ -49,13 +49,13 @@ public struct ImportOptions: Sendable {
     /// Check the file and count what would change, storing nothing.
     public var dryRun = false
     /// How many rows each transaction stores; each commits with the import's checkpoint. A dry run is one transaction.
-    public var batchRows = 10_000
+    public var batchRows = 50_000
     /// Sees each problem as it is found.
     public var onProblem: @Sendable (RecordCSV.Problem) -> Void = { _ in }
     /// Sees the report so far each time a batch is committed (``ImportReport/lastLine`` is then stored).
     public var onCommit: @Sendable (ImportReport) -> Void = { _ in }
 
-    public init(dryRun: Bool = false, batchRows: Int = 10_000) {
+    public init(dryRun: Bool = false, batchRows: Int = 50_000) {
         self.dryRun = dryRun
         self.batchRows = max(1, batchRows)
     }

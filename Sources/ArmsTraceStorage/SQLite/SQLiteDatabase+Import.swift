@@ -73,12 +73,17 @@ extension SQLiteDatabase {
     }
 
     /// Runs `body` with 512 MiB of page cache for the writer, as a large import inserts into the indexes all over
-    /// (pages are taken only as needed), then hands back the usual 64 MiB.
+    /// (pages are taken only as needed), and without checkpoints of the write-ahead log between its batches, which
+    /// would write the same index pages back to the database file again and again; then hands back the usual 64 MiB,
+    /// checkpoints once, and lets SQLite checkpoint as usual.
     private func withImportCache<T>(_ body: () async throws -> T) async throws -> T {
-        try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -524288") }
+        try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -524288; PRAGMA wal_autocheckpoint = 0") }
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
-        try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000")
+            _ = try db.checkpoint(.passive)
+        }
         return try result.get()
     }
 

@@ -243,6 +243,20 @@ import Testing
         }
     }
 
+    /// A draft never sent may be withdrawn (schemathesis found the store refusing it with a 500).
+    @Test func aDraftIsWithdrawnWithoutBeingSent() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            let recordID = try await SearchAPITests.create(client, world, "ken", fullInput)
+            let draft = try await Self.call(client, world, "ken", .post, "/api/v1/traces", ["record_id": recordID, "requested": "UGA"])
+            let id = try #require(draft.object["id"] as? String)
+            let withdrawn = try await Self.call(client, world, "ken", .post, "/api/v1/traces/\(id)/withdraw", ["reason": "Raised in error"])
+            #expect(withdrawn.status == .ok, "\(withdrawn.text)")
+            #expect(withdrawn.object["status"] as? String == "withdrawn")
+            #expect(withdrawn.object["sent_at"] == nil || withdrawn.object["sent_at"] is NSNull, "never sent")
+        }
+    }
+
     @Test func listsFilterByBoxStatusAndCounterpart() async throws {
         let world = try await TestWorld.make()
         try await world.test { client in

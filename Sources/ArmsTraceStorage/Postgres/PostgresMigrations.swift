@@ -121,6 +121,21 @@ enum PostgresMigrations {
             CREATE INDEX import_job_unfinished ON import_job(member_code, file_sha256) WHERE finished_at IS NULL;
             """
         ),
+        // A draft may be withdrawn without ever being sent (as SQLite's migration 20).
+        (
+            "2026-11-30-12-withdrawn-drafts",
+            """
+            DO $$
+            DECLARE name text;
+            BEGIN
+                SELECT conname INTO name FROM pg_constraint
+                WHERE conrelid = 'trace_request'::regclass AND pg_get_constraintdef(oid) LIKE '%sent_at IS NULL%';
+                EXECUTE format('ALTER TABLE trace_request DROP CONSTRAINT %I', name);
+            END $$;
+            ALTER TABLE trace_request ADD CONSTRAINT trace_request_draft_unsent CHECK (status <> 'draft' OR sent_at IS NULL);
+            ALTER TABLE trace_request ADD CONSTRAINT trace_request_sent CHECK (status IN ('draft', 'withdrawn') OR sent_at IS NOT NULL);
+            """
+        ),
     ]
 
     static let ammunition = """

@@ -706,6 +706,54 @@ enum SQLiteMigrations {
                     """
             )
         }
+        // A draft may be withdrawn without ever being sent: the request's check allowed no status but `draft` without
+        // `sent_at`. SQLite changes a check only by building the table anew (foreign keys are checked at the end).
+        migrator.registerMigration("2026-11-30-20-withdrawn-drafts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE trace_request_new (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        requester_code TEXT NOT NULL REFERENCES member(code),
+                        requested_code TEXT NOT NULL REFERENCES member(code),
+                        record_id TEXT NOT NULL REFERENCES weapon_record(id),
+                        status TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'acknowledged', 'information_requested',
+                            'delayed', 'answered', 'declined', 'withdrawn', 'closed')),
+                        priority TEXT NOT NULL CHECK (priority IN ('routine', 'urgent')),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        particulars TEXT NOT NULL,
+                        weapon TEXT NOT NULL,
+                        acknowledge_by TEXT,
+                        answer_by TEXT,
+                        created_at TEXT NOT NULL,
+                        sent_at TEXT,
+                        acknowledged_at TEXT,
+                        information_requested_at TEXT,
+                        answered_at TEXT,
+                        ended_at TEXT,
+                        delay_ground TEXT,
+                        delay_expected_by TEXT,
+                        delay_explanation TEXT,
+                        decline_ground TEXT,
+                        decline_explanation TEXT,
+                        answer TEXT,
+                        origin_established INTEGER CHECK (origin_established IN (0, 1)),
+                        outcome_remarks TEXT,
+                        CHECK (requester_code <> requested_code),
+                        CHECK (status <> 'draft' OR sent_at IS NULL),
+                        CHECK (status IN ('draft', 'withdrawn') OR sent_at IS NOT NULL),
+                        CHECK ((status = 'closed') = (origin_established IS NOT NULL))
+                    );
+                    INSERT INTO trace_request_new SELECT * FROM trace_request;
+                    DROP TABLE trace_request;
+                    ALTER TABLE trace_request_new RENAME TO trace_request;
+                    CREATE INDEX trace_request_requester ON trace_request(requester_code, id);
+                    CREATE INDEX trace_request_requested ON trace_request(requested_code, id);
+                    CREATE INDEX trace_request_record ON trace_request(record_id);
+                    CREATE INDEX trace_request_owed ON trace_request(answer_by)
+                        WHERE status IN ('sent', 'acknowledged', 'delayed');
+                    """
+            )
+        }
         return migrator
     }
 }

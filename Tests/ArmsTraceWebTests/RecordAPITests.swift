@@ -242,12 +242,15 @@ import Testing
 
             for (query, field) in [
                 ("limit=0", "limit"), ("limit=abc", "limit"), ("status=misplaced", "status"), ("country=XX", "country"),
-                ("event_from=2024-13-01", "event_from"),
+                ("event_from=2024-13-01", "event_from"), ("event_to=", "event_to"), ("owner=", "owner"),
             ] {
                 let response = try await client.execute(uri: "/api/v1/records?\(query)", method: .get, headers: world.headers("ken"))
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(response.errorFields == [field], "\(query)")
             }
+            // Well formed, but no country has the code: a rule broken, as in a record's own fields.
+            let unassigned = try await client.execute(uri: "/api/v1/records?country=XXX", method: .get, headers: world.headers("ken"))
+            #expect(unassigned.status == .unprocessableContent && unassigned.errorFields == ["country"])
             let badID = try await client.execute(uri: "/api/v1/records/42", method: .get, headers: world.headers("ken"))
             #expect(badID.status == .badRequest)
             #expect(badID.errorFields == ["id"])

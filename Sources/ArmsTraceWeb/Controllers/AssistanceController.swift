@@ -65,7 +65,7 @@ struct AssistanceController {
     }
 
     @Sendable func offers(_ request: Request, context: AuthenticatedContext) async throws -> Offers {
-        let open = try request.uri.queryParameters.get("open").nonEmpty.map { text in
+        let open = try request.uri.queryParameters.get("open").present("open").map { text in
             guard let open = Bool(text) else { throw APIError.badParameter("open", "true or false, got '\(text)'") }
             return open
         }

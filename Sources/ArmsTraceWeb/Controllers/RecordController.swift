@@ -73,9 +73,13 @@ struct RecordController {
     /// A record's ETag is its version: `"v3"`.
     private static func eTag(_ record: WeaponRecord) -> String { "\"v\(record.version)\"" }
 
+    /// The version an `If-Match` names: `"v3"` as sent back, or as a client may hand-write it (`W/"v3"`, `v3`, `3`).
     private static func version(fromETag text: String) throws -> Int {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("\"v"), trimmed.hasSuffix("\""), let version = Int(trimmed.dropFirst(2).dropLast()) else {
+        var tag = Substring(text.trimmingCharacters(in: .whitespaces))
+        if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+        if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2 { tag = tag.dropFirst().dropLast() }
+        if tag.hasPrefix("v") { tag = tag.dropFirst() }
+        guard !tag.isEmpty, tag.count <= 18, tag.allSatisfy { $0.isASCII && $0.isNumber }, let version = Int(tag) else {
             throw APIError.badParameter("If-Match", "'\(text)' is not an ETag of this API, such as \"v3\"")
         }
         return version
@@ -87,7 +91,7 @@ struct RecordController {
             parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
         }
         func parse<T>(_ name: String, _ expected: String, _ transform: (String) -> T?) throws -> T? {
-            guard let text = value(name) else { return nil }
+            guard let text = try parameters.get(name).present(name) else { return nil }
             guard let parsed = transform(text) else { throw APIError.badParameter(name, "'\(text)' is not \(expected)") }
             return parsed
         }
@@ -98,7 +102,16 @@ struct RecordController {
             status: try parse("status", "one of: \(statuses)", RecordStatus.init(rawValue:)),
             category: try parse("category", "one of: \(categories)", WeaponCategory.init(rawValue:)),
             make: value("make"),
-            country: try parse("country", "an ISO 3166-1 alpha-3 country code") { Countries.contains($0.uppercased()) ? $0.uppercased() : nil },
+            country: try parameters.get("country").present("country").map { text in
+                // Three letters are well formed (the document's pattern); one no country is assigned is a rule broken.
+                guard text.utf8.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                    throw APIError.badParameter("country", "'\(text)' is not an ISO 3166-1 alpha-3 country code")
+                }
+                guard Countries.contains(text.uppercased()) else {
+                    throw DomainError.invalid(field: "country", "'\(text)' is not an assigned ISO 3166-1 alpha-3 country code")
+                }
+                return text.uppercased()
+            },
             eventFrom: try parse("event_from", "a date as YYYY-MM-DD") { CalendarDate($0) },
             eventTo: try parse("event_to", "a date as YYYY-MM-DD") { CalendarDate($0) },
             owner: try parse("owner", "a member code") { MemberCode($0.uppercased()) },

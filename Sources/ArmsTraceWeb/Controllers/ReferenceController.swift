@@ -100,4 +100,11 @@ struct ReferenceController {
 extension Optional where Wrapped == String {
     /// The text, or `nil` when absent or empty.
     var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// The value of the query parameter `name`, `nil` when absent; an empty value is refused, as no typed parameter
+    /// (a date, an ID, true or false) can be empty.
+    func present(_ name: String) throws -> String? {
+        if self?.isEmpty == true { throw APIError.badParameter(name, "is empty; give a value or leave the parameter out") }
+        return self
+    }
 }

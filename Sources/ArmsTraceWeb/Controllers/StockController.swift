@@ -92,7 +92,7 @@ struct StockController {
 
     @Sendable func weapons(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<WeaponView> {
         let query = request.uri.queryParameters
-        let site = try query.get("site").nonEmpty.map { text in
+        let site = try query.get("site").present("site").map { text in
             guard let id = StockSite.ID(text) else { throw APIError.badParameter("site", "'\(text)' is not a site ID") }
             return id
         }
@@ -235,7 +235,8 @@ struct StockController {
 
     /// `?from=&to=` (days, both included); by default this year to today.
     @Sendable func report(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody<StockReport> {
-        let (from, to) = try Self.period(request.uri.queryParameters.get("from"), request.uri.queryParameters.get("to"))
+        let query = request.uri.queryParameters
+        let (from, to) = try Self.period(try query.get("from").present("from"), try query.get("to").present("to"))
         return JSONBody(try await service.report(from: from, to: to, by: context.actor))
     }
 

@@ -26,12 +26,20 @@ enum APIJSON {
 }
 
 extension Request {
-    /// Decodes a JSON body within the context's size limit; a malformed body is a 400 that names the field.
+    /// Decodes a JSON body within the context's size limit; a malformed body is a 400 that names the field, a number
+    /// too large for its field a 422.
     func decodeJSON<T: Decodable>(as type: T.Type, context: some RequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer: try await body.collect(upTo: context.maxUploadSize))
         do {
-            return try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+            return try APIJSON.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
+            // The decoder says only "not valid JSON" when a number does not fit the field's type; JSON it is, though,
+            // so the body is well formed and a value is out of range.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil
+            {
+                throw DomainError.invalid(field: "body", "holds a number too large for its field")
+            }
             throw APIError.badJSON(error)
         }
     }

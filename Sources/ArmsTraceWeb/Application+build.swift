@@ -211,6 +211,7 @@ package func buildRouter(
         ServerTimingMiddleware()
         SecurityHeadersMiddleware()
         APIErrorMiddleware()
+        BodyLimitMiddleware()
         MethodNotAllowedMiddleware(routes: served)
         ReferenceMiddleware(catalog: catalog)
     }

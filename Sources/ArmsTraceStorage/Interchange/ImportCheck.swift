@@ -1,5 +1,6 @@
 import ArmsTraceDomain
 import Crypto
+import Dispatch
 import Foundation
 
 /// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
@@ -8,20 +9,33 @@ import Foundation
 /// then commits in batches.
 enum ImportCheck {
     /// What the check found.
-    struct Outcome {
+    struct Outcome: Sendable {
         /// The rows and the problems; no counts of what would change (the check reads no record).
         var report: ImportReport
         /// The SHA-256 of the file's bytes, in hexadecimal.
         var fileHash: String
     }
 
-    /// Reads the whole of `source` once.
+    /// Reads the whole of `source` once, on threads of its own (the reading blocks; the caller's task only waits).
     ///
     /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
     /// references themselves, so a chance agreement of hashes never passes for a repeat.
     /// - Throws: an I/O error when the file cannot be read.
     static func run(
+        _ source: ImportSource,
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void
+    ) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try check(source, owner: owner, members: members, onProblem: onProblem) })
+            }
+        }
+    }
+
+    private static func check(
         _ source: ImportSource,
         owner: MemberCode,
         members: Set<MemberCode>,

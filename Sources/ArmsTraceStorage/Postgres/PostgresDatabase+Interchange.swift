@@ -18,7 +18,7 @@ extension PostgresDatabase: Store {
     public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
         let members = Set(try await read { connection in try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") } })
         guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-        let check = try ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
+        let check = try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
         guard check.report.accepted else { return check.report }
         let existing = try await read { connection in
             var existing: [String: Data] = [:]

@@ -16,7 +16,7 @@ extension SQLiteDatabase {
         do {
             let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
             guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-            let check = try ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
+            let check = try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
             guard check.report.accepted else { return check.report }
             return try await withImportCache {
                 try await store(source, checked: check, members: members, by: actor, options: options)

@@ -73,3 +73,26 @@ struct ImportJob: Sendable {
     var updated: Int
     var unchanged: Int
 }
+
+extension ImportJob {
+    /// A job not yet begun, its time kept to the millisecond as both stores keep it, so that a resumed import stores
+    /// its rows with the very same time.
+    static func new() -> ImportJob {
+        let startedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        return ImportJob(id: UUID(), startedAt: startedAt, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+    }
+
+    /// Takes the counts and the last line of `report`, as a batch commits.
+    mutating func advance(to report: ImportReport) {
+        (created, updated, unchanged, lastLine) = (report.created, report.updated, report.unchanged, report.lastLine)
+    }
+}
+
+extension ImportReport {
+    /// The report of an import of `rows` going on from `job`: its counts so far, and the line it resumes after when
+    /// it had stored any.
+    init(rows: Int, continuing job: ImportJob) {
+        self.init(rows: rows, created: job.created, updated: job.updated, unchanged: job.unchanged, lastLine: job.lastLine)
+        if job.lastLine > 1 { resumedAfterLine = job.lastLine }
+    }
+}

@@ -29,17 +29,14 @@ extension PostgresDatabase: Store {
             for try await (reference, hash) in stored.decode((String, Data).self) { existing[reference] = hash }
             return existing
         }
-        var report = ImportReport(rows: check.report.rows, dryRun: options.dryRun)
-        var job: ImportJob
-        if options.dryRun {
-            job = ImportJob(id: UUID(), startedAt: Date().stored, lastLine: 1, created: 0, updated: 0, unchanged: 0)
-        } else {
-            job = try await write { connection in
-                try await Self.startOrResume(connection, member: actor.member, fileHash: check.fileHash, rows: report.rows, by: actor, logger)
+        var job =
+            options.dryRun
+            ? ImportJob.new()
+            : try await write { connection in
+                try await Self.startOrResume(connection, member: actor.member, fileHash: check.fileHash, rows: check.report.rows, by: actor, logger)
             }
-            if job.lastLine > 1 { report.resumedAfterLine = job.lastLine }
-            (report.created, report.updated, report.unchanged, report.lastLine) = (job.created, job.updated, job.unchanged, job.lastLine)
-        }
+        var report = ImportReport(rows: check.report.rows, continuing: job)
+        report.dryRun = options.dryRun
         let reader = ImportReader(owner: actor.member, members: members, mode: .prepare(skipThrough: job.lastLine), nextChunk: try source.open())
         reader.start()
         defer { reader.cancel() }
@@ -62,7 +59,7 @@ extension PostgresDatabase: Store {
                 var report = report
                 var job = job
                 try await store(rows.items, connection, into: &report, existing: existing, at: job.startedAt, by: actor)
-                (job.created, job.updated, job.unchanged, job.lastLine) = (report.created, report.updated, report.unchanged, report.lastLine)
+                job.advance(to: report)
                 try await Self.checkpoint(connection, job, finished: rows.last, logger)
                 if rows.last { try await audit(connection, .imported(report, by: actor)) }
                 return (report, job)
@@ -156,7 +153,7 @@ extension PostgresDatabase: Store {
                 unchanged: try row.int("unchanged")
             )
         }
-        let job = ImportJob(id: UUID(), startedAt: Date().stored, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+        let job = ImportJob.new()
         try await connection.rows(
             """
             INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)

@@ -39,7 +39,7 @@ extension SQLiteDatabase {
     ) async throws -> ImportReport {
         let rows = check.report.rows
         if options.dryRun {
-            let job = ImportJob(id: UUID(), startedAt: Date(), lastLine: 1, created: 0, updated: 0, unchanged: 0)
+            let job = ImportJob.new()
             let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
             defer { reader.cancel() }
             return try await writer.write { db in
@@ -48,12 +48,10 @@ extension SQLiteDatabase {
                 throw RollBack(report: report)
             }
         }
-        var report = ImportReport(rows: rows)
         var job = try await writer.write { db in
             try ImportJobRows.startOrResume(db, member: actor.member, fileHash: check.fileHash, rows: rows, by: actor)
         }
-        if job.lastLine > 1 { report.resumedAfterLine = job.lastLine }
-        (report.created, report.updated, report.unchanged, report.lastLine) = (job.created, job.updated, job.unchanged, job.lastLine)
+        var report = ImportReport(rows: rows, continuing: job)
         let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
         defer { reader.cancel() }
         var finished = false
@@ -62,7 +60,7 @@ extension SQLiteDatabase {
                 var report = report
                 var job = job
                 let finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &report, by: actor)
-                (job.created, job.updated, job.unchanged, job.lastLine) = (report.created, report.updated, report.unchanged, report.lastLine)
+                job.advance(to: report)
                 try ImportJobRows.checkpoint(db, job, finished: finished)
                 if finished { try AuditChain.append(db, .imported(report, by: actor)) }
                 return (report, job, finished)
@@ -160,16 +158,14 @@ private enum ImportJobRows {
                 unchanged: row["unchanged"]
             )
         }
-        // Kept to the millisecond, as stored, so that a resumed import stores its rows with the very same time.
-        let startedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        let job = ImportJob(id: UUID(), startedAt: startedAt, lastLine: 1, created: 0, updated: 0, unchanged: 0)
+        let job = ImportJob.new()
         try db.execute(
             sql: """
                 INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
                 VALUES (?, ?, ?, ?, 1, 0, 0, 0, ?, ?, ?)
                 """,
             arguments: [
-                job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, actor.userID?.description, actor.channel.rawValue, startedAt,
+                job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, actor.userID?.description, actor.channel.rawValue, job.startedAt,
             ]
         )
         return job

@@ -68,6 +68,10 @@ import Testing
             let refused = try await client.execute(uri: "/api/v1/searches", method: .post, headers: world.headers("uga"), body: search)
             #expect(refused.status == .tooManyRequests)
             #expect(refused.errorCode == "limit_reached")
+            // Retry-After: the seconds until midnight UTC, when the quota resets.
+            let retryAfter = refused.headers[.retryAfter].flatMap(Int.init) ?? -1
+            let midnight = CalendarDate.today.startOfDay.addingTimeInterval(24 * 3600).timeIntervalSinceNow
+            #expect(retryAfter > 0 && abs(Double(retryAfter) - midnight) < 60)
             #expect(try await client.execute(uri: "/api/v1/searches", method: .post, headers: world.headers("ken"), body: search).status == .ok)
         }
     }

@@ -27,8 +27,9 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(String)
     /// A part of the system is not ready yet (the search index while it loads); the caller should retry.
     case unavailable(String)
-    /// The caller used up a limit (the member's daily search quota); the message says when it resets.
-    case limitReached(String)
+    /// The caller used up a limit (the member's daily search quota, a running export); the message says when it
+    /// resets, and `retryAfter`, when known, in how many seconds to try again.
+    case limitReached(String, retryAfter: Int? = nil)
 
     /// Shorthand for a single field problem.
     public static func invalid(field: String, _ message: String) -> DomainError {
@@ -43,7 +44,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthenticated: "authentication required"
         case .conflict(let message): "conflict: \(message)"
         case .unavailable(let message): "unavailable: \(message)"
-        case .limitReached(let message): "limit reached: \(message)"
+        case .limitReached(let message, _): "limit reached: \(message)"
         }
     }
 }

@@ -35,7 +35,8 @@ public struct SearchService: Sendable {
         let used = try await repositories.searches.searchCount(member: actor.member, on: day)
         guard used < settings.searchesPerDay else {
             throw DomainError.limitReached(
-                "\(actor.member) has made its \(settings.searchesPerDay) searches for \(day) (UTC), the quota its admin set; it resets at midnight UTC"
+                "\(actor.member) has made its \(settings.searchesPerDay) searches for \(day) (UTC), the quota its admin set; it resets at midnight UTC",
+                retryAfter: Int(day.startOfDay.addingTimeInterval(24 * 3600).timeIntervalSince(now()).rounded(.up))
             )
         }
         query.limit = min(query.limit, settings.maximumCandidates)

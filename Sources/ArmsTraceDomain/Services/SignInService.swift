@@ -53,7 +53,7 @@ public struct SignInService: Sendable {
         let failures = try await repositories.signIn.failedAttempts(login: login, address: address, since: at.addingTimeInterval(-policy.window))
         if failures.login >= policy.failuresPerLogin || failures.address >= policy.failuresPerAddress {
             let until = at.addingTimeInterval(policy.window).minuteText
-            throw DomainError.limitReached("too many failed sign-ins lately; try again after \(until)")
+            throw DomainError.limitReached("too many failed sign-ins lately; try again after \(until)", retryAfter: Int(policy.window))
         }
         let stored = try await repositories.signIn.credentials(login: login)
         let passwordOK: Bool

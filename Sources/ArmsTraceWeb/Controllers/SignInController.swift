@@ -75,8 +75,10 @@ struct SignInController {
                 ["error": "The login name, password or code is wrong.", "login": form["login"] ?? "", "next": next],
                 status: .unauthorized
             )
-        } catch DomainError.limitReached(let message) {
-            return try loginForm(["error": "Too many failed sign-ins: \(message).", "next": next], status: .tooManyRequests)
+        } catch DomainError.limitReached(let message, let retryAfter) {
+            var response = try loginForm(["error": "Too many failed sign-ins: \(message).", "next": next], status: .tooManyRequests)
+            if let retryAfter { response.headers[.retryAfter] = "\(retryAfter)" }
+            return response
         }
     }
 

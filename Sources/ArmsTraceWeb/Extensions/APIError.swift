@@ -10,12 +10,15 @@ struct APIError: Error, Sendable {
     var code: String
     var message: String
     var fields: [FieldError]
+    /// For a 429: in how many seconds to try again, sent as `Retry-After`.
+    var retryAfter: Int?
 
-    init(status: HTTPResponse.Status, code: String, message: String, fields: [FieldError] = []) {
+    init(status: HTTPResponse.Status, code: String, message: String, fields: [FieldError] = [], retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
+        self.retryAfter = retryAfter
     }
 
     /// The body: `{"error": {"code": …, "message": …, "fields": [{"field": …, "message": …}]}}`.
@@ -77,7 +80,8 @@ struct APIError: Error, Sendable {
                 self.init(status: .unauthorized, code: "unauthenticated", message: "send a valid API token as 'Authorization: Bearer <token>'")
             case .conflict(let message): self.init(status: .conflict, code: "conflict", message: message)
             case .unavailable(let message): self.init(status: .serviceUnavailable, code: "unavailable", message: message)
-            case .limitReached(let message): self.init(status: .tooManyRequests, code: "limit_reached", message: message)
+            case .limitReached(let message, let retryAfter):
+                self.init(status: .tooManyRequests, code: "limit_reached", message: message, retryAfter: retryAfter)
             }
         case let error as any HTTPResponseError:
             // Hummingbird's own errors: a route that does not exist, a body over the limit.
@@ -127,6 +131,7 @@ extension APIError: HTTPResponseError {
         let data = try APIJSON.encoder.encode(Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"armstrace\"" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

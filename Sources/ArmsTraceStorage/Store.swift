@@ -29,10 +29,11 @@ public protocol Store: Sendable {
     /// (killed, a power cut) keeps every batch it committed and, run again on the same file, goes on after the last.
     func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport
 
-    /// Streams a member's own records, oldest first, to `write` in chunks, from one consistent snapshot; the export
-    /// is in the audit trail before any record leaves.
+    /// Streams the actor's member's own records, oldest first, to `write` in chunks, from one consistent snapshot;
+    /// the export is in the audit trail, as the actor's, before any record leaves. Whether the actor may export is
+    /// the caller's to check (the command line's operator may; on the server, ``Permission/editRecords``).
     /// - Returns: how many records were written.
-    func exportRecords(owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int
+    func exportRecords(by actor: Actor, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int
 
     /// Reads the whole audit chain in order and checks every link; then, given the operator's public key, every
     /// signed head. Stops at the first problem, which it names.

@@ -85,7 +85,7 @@ extension Store {
     /// Exports `member`'s records as CSV text.
     func exportCSV(member: String = "KEN", format: ExportFormat = .csv) async throws -> String {
         let output = Mutex("")
-        _ = try await exportRecords(owner: MemberCode(member)!, format: format) { text in output.withLock { $0 += text } }
+        _ = try await exportRecords(by: .commandLine(for: MemberCode(member)!), format: format) { text in output.withLock { $0 += text } }
         return output.withLock { $0 }
     }
 }

@@ -42,6 +42,7 @@ import Testing
         "PUT /api/v1/settings": [.own: [.ok, .forbidden, .forbidden, .forbidden]],
         "GET /api/v1/records": [.own: [.ok, .ok, .ok, .forbidden]],
         "POST /api/v1/records": [.own: [.created, .created, .forbidden, .forbidden]],
+        "GET /api/v1/records/export": [.own: [.ok, .ok, .forbidden, .forbidden]],
         "GET /api/v1/records/{id}": [
             .own: [.ok, .ok, .ok, .forbidden], .shared: [.ok, .ok, .ok, .forbidden], .foreign: [.notFound, .notFound, .notFound, .forbidden],
         ],

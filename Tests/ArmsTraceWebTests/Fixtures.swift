@@ -169,10 +169,12 @@ extension Dictionary where Key == String, Value == Any {
     }
 }
 
-/// A store whose repositories a test replaces (a health check that fails), the rest passed through.
+/// A store whose repositories a test replaces (a health check that fails), the rest passed through; `beforeExport`
+/// runs as an export begins (to hold one open).
 struct StoreWithRepositories: Store {
     let base: any Store
     var repositories: Repositories
+    var beforeExport: @Sendable (Actor) async throws -> Void = { _ in }
 
     var location: String { base.location }
     func migrate() async throws { try await base.migrate() }
@@ -181,8 +183,9 @@ struct StoreWithRepositories: Store {
     func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
         try await base.importRecords(by: actor, from: source, options: options)
     }
-    func exportRecords(owner: MemberCode, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int {
-        try await base.exportRecords(owner: owner, format: format, write: write)
+    func exportRecords(by actor: Actor, format: ExportFormat, write: @escaping @Sendable (String) throws -> Void) async throws -> Int {
+        try await beforeExport(actor)
+        return try await base.exportRecords(by: actor, format: format, write: write)
     }
     func verifyAuditChain(publicKey: Curve25519.Signing.PublicKey?) async throws -> AuditVerification {
         try await base.verifyAuditChain(publicKey: publicKey)

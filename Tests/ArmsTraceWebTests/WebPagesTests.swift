@@ -19,6 +19,7 @@ import Testing
         "GET /dashboard": [.ok, .ok, .ok, .seeOther],
         "GET /records": [.ok, .ok, .ok, .forbidden],
         "GET /records/new": [.ok, .ok, .forbidden, .forbidden],
+        "GET /records/export": [.ok, .ok, .forbidden, .forbidden],
         "GET /records/{id}": [.ok, .ok, .ok, .forbidden],
         "GET /records/{id}/edit": [.ok, .ok, .forbidden, .forbidden],
         "GET /upload": [.ok, .ok, .forbidden, .forbidden],
@@ -226,7 +227,7 @@ import Testing
                     if route == "GET /report.json" && response.status == .ok {
                         #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
                         #expect(response.object["member"] as? String == "KEN")
-                    } else if route.contains("/attachments/") && response.status == .ok {
+                    } else if (route.contains("/attachments/") || route == "GET /records/export") && response.status == .ok {
                         // A file is a download, never a page.
                         #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
                         #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")

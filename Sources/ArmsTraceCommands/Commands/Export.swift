@@ -32,13 +32,14 @@ extension ArmsTraceCommand {
             let owner = try parseMemberCode(member)
             let format = ExportFormat(rawValue: format)!
             guard let output else {
-                _ = try await database.exportRecords(owner: owner, format: format) { text in
+                _ = try await database.exportRecords(by: .commandLine(for: owner), format: format) { text in
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }
                 return
             }
             let count = try await AtomicFile.write(to: output) { handle in
-                try await database.exportRecords(owner: owner, format: format) { text in try handle.write(contentsOf: Data(text.utf8)) }
+                try await database.exportRecords(by: .commandLine(for: owner), format: format) { text in try handle.write(contentsOf: Data(text.utf8))
+                }
             }
             FileHandle.standardError.write(Data("Exported \(count) records of \(owner) to \(output).\n".utf8))
         }

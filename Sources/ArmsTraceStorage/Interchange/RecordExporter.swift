@@ -23,19 +23,20 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 }
 
 extension SQLiteDatabase {
-    /// Streams a member's own records, oldest first, to `write` in chunks.
+    /// Streams the actor's member's own records, oldest first, to `write` in chunks.
     ///
-    /// Reads from one consistent snapshot of the database; memory stays flat. The export is in the audit trail,
-    /// as the operator's for `owner`, before any record leaves.
+    /// Reads from one consistent snapshot of the database; memory stays flat. The export is in the audit trail, as
+    /// the actor's, before any record leaves.
     /// - Returns: how many records were written.
     public func exportRecords(
-        owner: MemberCode,
+        by actor: Actor,
         format: ExportFormat,
         write: @escaping @Sendable (String) throws -> Void
     ) async throws -> Int {
         try await writer.translatedWrite { db in
-            try AuditChain.append(db, AuditEvent(.recordExport, by: .commandLine(for: owner), detail: format.rawValue))
+            try AuditChain.append(db, AuditEvent(.recordExport, by: actor, detail: format.rawValue))
         }
+        let owner = actor.member
         return try await writer.read { db in
             let cursor = try Row.fetchCursor(
                 db,

@@ -194,15 +194,16 @@ extension PostgresDatabase: Store {
     }
 
     public func exportRecords(
-        owner: MemberCode,
+        by actor: Actor,
         format: ExportFormat,
         write output: @escaping @Sendable (String) throws -> Void
     ) async throws
         -> Int
     {
         try await write { connection in
-            try await audit(connection, AuditEvent(.recordExport, by: .commandLine(for: owner), detail: format.rawValue))
+            try await audit(connection, AuditEvent(.recordExport, by: actor, detail: format.rawValue))
         }
+        let owner = actor.member
         return try await snapshot { connection in
             let encoder = JSONEncoder.export
             var buffer = format == .csv ? RecordCSV.headerRow : "["

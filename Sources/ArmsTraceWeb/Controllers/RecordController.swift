@@ -1,18 +1,22 @@
 import ArmsTraceDomain
+import ArmsTraceStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `/api/v1/records`: create, read, update and list weapon records, and read a record's history.
+/// `/api/v1/records`: create, read, update and list weapon records, read a record's history, and export the
+/// member's own records.
 ///
 /// A member sees its own records and those shared with it; any other record answers 404, exactly as a record that
 /// does not exist.
 struct RecordController {
     let service: RecordService
+    let exports: RecordExports
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get(use: list)
         group.post(use: create)
+        group.get("export", use: export)
         group.get(":id", use: get)
         group.put(":id", use: update)
         group.get(":id/history", use: history)
@@ -57,6 +61,11 @@ struct RecordController {
         return response
     }
 
+    /// The member's own records as CSV (`?format=csv`, the default; the import's format) or JSON.
+    @Sendable func export(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await exports.response(format: try Self.format(request), by: context.actor)
+    }
+
     @Sendable func history(_ request: Request, context: AuthenticatedContext) async throws -> History {
         let id = try Self.id(context)
         return History(recordId: id, entries: try await service.history(id, by: context.actor))
@@ -83,6 +92,13 @@ struct RecordController {
             throw APIError.badParameter("If-Match", "'\(text)' is not an ETag of this API, such as \"v3\"")
         }
         return version
+    }
+
+    /// The `format` of an export: csv (the default) or json.
+    static func format(_ request: Request) throws -> ExportFormat {
+        guard let text = try request.uri.queryParameters.get("format").present("format") else { return .csv }
+        guard let format = ExportFormat(rawValue: text) else { throw APIError.badParameter("format", "'\(text)' is not csv or json") }
+        return format
     }
 
     static func query(_ request: Request) throws -> RecordQuery {

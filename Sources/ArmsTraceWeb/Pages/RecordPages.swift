@@ -11,12 +11,14 @@ import Synchronization
 struct RecordPages {
     let service: RecordService
     let store: any Store
+    let exports: RecordExports
     let index: LoadingSerialIndex
     let renderer: PageRenderer
 
     func addRoutes(to pages: RouterGroup<WebContext>) {
         pages.get("records", use: list)
         pages.get("records/new", use: newForm)
+        pages.get("records/export", use: export)
         pages.post("records/new", use: create)
         pages.get("records/:id", use: show)
         pages.get("records/:id/edit", use: editForm)
@@ -178,7 +180,13 @@ struct RecordPages {
         )
     }
 
-    // MARK: - Upload
+    // MARK: - Upload and export
+
+    /// The member's own records as a download, CSV or JSON, as the API gives them.
+    @Sendable func export(_ request: Request, context: WebContext) async throws -> Response {
+        let format = request.uri.queryParameters.get("format").flatMap(ExportFormat.init(rawValue:)) ?? .csv
+        return try await exports.response(format: format, by: context.actor)
+    }
 
     @Sendable func uploadForm(_ request: Request, context: WebContext) async throws -> Response {
         try context.actor.require(.editRecords)

@@ -240,6 +240,14 @@ import Testing
             #expect(report.status == .ok)
             #expect(report.text.contains("100.0 %"), "KEN's 16.4.2 for 2024 on the page")
             #expect(report.text.contains("Kenya (KEN)"))
+            // A whole number too large for any year breaks a rule (schemathesis found it called malformed); a word is malformed.
+            for path in ["/api/v1/tracing/statistics", "/api/v1/tracing/statistics/print"] {
+                let huge = try await Self.call(client, world, "ken", .get, "\(path)?year=3138611799743352799232000")
+                #expect(huge.status == .unprocessableContent && huge.errorFields == ["year"])
+                #expect(try await Self.call(client, world, "ken", .get, "\(path)?year=soon").status == .badRequest)
+            }
+            let national = try await Self.call(client, world, "ken", .get, "/api/v1/national-report?from=99999999999999999999")
+            #expect(national.status == .unprocessableContent && national.errorFields == ["from"])
         }
     }
 

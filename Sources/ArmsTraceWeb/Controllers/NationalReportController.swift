@@ -40,11 +40,6 @@ struct NationalReportController {
     static func period(_ request: Request) throws -> (Int, Int) {
         let period = NationalReportService.defaultPeriod()
         let query = request.uri.queryParameters
-        func year(_ name: String, _ fallback: Int) throws -> Int {
-            guard let text = query.get(name).nonEmpty else { return fallback }
-            guard let year = Int(text) else { throw APIError.badParameter(name, "'\(text)' is not a year") }
-            return year
-        }
-        return (try year("from", period.from), try year("to", period.to))
+        return (try query.get("from").year("from") ?? period.from, try query.get("to").year("to") ?? period.to)
     }
 }

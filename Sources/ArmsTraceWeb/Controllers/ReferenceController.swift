@@ -107,4 +107,16 @@ extension Optional where Wrapped == String {
         if self?.isEmpty == true { throw APIError.badParameter(name, "is empty; give a value or leave the parameter out") }
         return self
     }
+
+    /// The query parameter `name` as a year, `nil` when absent or empty. A whole number too large for any year breaks
+    /// a rule (422, as a year out of range does); text that is no whole number is malformed (400).
+    func year(_ name: String) throws -> Int? {
+        guard let text = nonEmpty else { return nil }
+        if let year = Int(text) { return year }
+        let digits = text.trimmingPrefix("-")
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw APIError.badParameter(name, "'\(text)' is not a year")
+        }
+        throw DomainError.invalid(field: name, "'\(text)' is not a plausible year")
+    }
 }

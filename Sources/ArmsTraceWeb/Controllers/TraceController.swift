@@ -149,9 +149,7 @@ struct TraceController {
 
     /// The `year` parameter; this year when absent.
     private static func year(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters.get("year"), !text.isEmpty else { return Calendar.utc.component(.year, from: Date()) }
-        guard let year = Int(text) else { throw APIError.badParameter("year", "'\(text)' is not a year") }
-        return year
+        try request.uri.queryParameters.get("year").year("year") ?? Calendar.utc.component(.year, from: Date())
     }
 
     static func query(_ request: Request) throws -> TraceQuery {

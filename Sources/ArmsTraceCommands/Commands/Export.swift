@@ -48,25 +48,19 @@ extension ArmsTraceCommand {
 
 /// Writes a file so that its final path holds either the old content or the whole new one, never a part.
 enum AtomicFile {
-    /// Writes through `body` to a temporary file beside `path`, syncs it, renames it over `path` and syncs the folder.
+    /// Writes through `body` to a temporary file beside `path` (``SiblingFile``), then syncs it and renames it over
+    /// `path`.
     static func write<T>(to path: String, _ body: (FileHandle) async throws -> T) async throws -> T {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let target = URL(fileURLWithPath: path)
+        let temporary = SiblingFile.temporary(for: target)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw ValidationError("cannot create a file in \(folder.path)")
+            throw ValidationError("cannot create a file in \(target.deletingLastPathComponent().path)")
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             let result = try await body(handle)
-            try handle.synchronize()
             try handle.close()
-            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            let directory = open(folder.path, O_RDONLY)
-            if directory >= 0 {
-                fsync(directory)
-                close(directory)
-            }
+            try SiblingFile.syncAndRename(temporary, to: target)
             return result
         } catch {
             try? FileManager.default.removeItem(at: temporary)

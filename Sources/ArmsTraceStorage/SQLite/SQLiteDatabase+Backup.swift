@@ -10,14 +10,14 @@ extension SQLiteDatabase {
     @discardableResult
     public func backup(to path: String) throws -> Int {
         let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = SiblingFile.temporary(for: target)
         do {
             let copy = try DatabaseQueue(path: temporary.path)
             try writer.backup(to: copy)
             let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
             try copy.close()
             guard check == ["ok"] else { throw StorageError("the backup does not check out: \(check.prefix(3).joined(separator: "; "))") }
-            try Self.syncAndRename(temporary, to: target)
+            try SiblingFile.syncAndRename(temporary, to: target)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             if let error = error as? DatabaseError { throw StorageError.translate(error, conflict: "backup") }
@@ -54,25 +54,13 @@ extension SQLiteDatabase {
         try checkBackup(at: backup)
         guard !FileManager.default.fileExists(atPath: path) else { throw StorageError("\(path) exists; restore into a new file") }
         let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = SiblingFile.temporary(for: target)
         do {
             try FileManager.default.copyItem(atPath: backup, toPath: temporary.path)
-            try syncAndRename(temporary, to: target)
+            try SiblingFile.syncAndRename(temporary, to: target)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
-        }
-    }
-
-    /// Syncs a written file, renames it over `target` and syncs the folder, so the rename survives a power cut.
-    static func syncAndRename(_ file: URL, to target: URL) throws {
-        let handle = try FileHandle(forUpdating: file)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(file.path, target.path) == 0 else { throw StorageError("cannot rename \(file.path) to \(target.path): errno \(errno)") }
-        if let folder = FileHandle(forReadingAtPath: target.deletingLastPathComponent().path) {
-            try? folder.synchronize()
-            try? folder.close()
         }
     }
 }

@@ -161,30 +161,34 @@ import Testing
     @Test(arguments: StoreKind.available) func interruptedImportResumesAfterItsLastBatch(kind: StoreKind) async throws {
         let database = try await kind.withMembers()
         let bytes = Array(Self.csv(rows: 3000).utf8)
-        // The first reading (the check) sees the whole file; the second fails a little past the middle.
-        let readings = Mutex(0)
+        // Each reading of the file waits until the ones opened before it (the check's, and on PostgreSQL the file
+        // hash's) have ended; once a batch is committed, a reading past the middle of the file fails.
+        let opened = Mutex(0)
+        let ended = Mutex(0)
+        let committed = Mutex(false)
         let failing = ImportSource {
-            let reading = readings.withLock {
+            let reading = opened.withLock {
                 $0 += 1
                 return $0
             }
+            while ended.withLock({ $0 }) < reading - 1 { usleep(1000) }
             let next = try ImportSource.bytes(bytes, chunkSize: 4096).open()
             let handed = Mutex(0)
             return {
-                guard
-                    reading == 1
-                        || handed.withLock({
-                            $0 += 4096
-                            return $0
-                        }) < bytes.count / 2
-                else {
-                    throw DiskGone()
+                let past = handed.withLock {
+                    $0 += 4096
+                    return $0
                 }
-                return try next()
+                if committed.withLock({ $0 }) && past > bytes.count / 2 { throw DiskGone() }
+                let chunk = try next()
+                if chunk == nil { ended.withLock { $0 += 1 } }
+                return chunk
             }
         }
-        await #expect(throws: (any Error).self) {
-            _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: failing, options: ImportOptions(batchRows: 300))
+        var options = ImportOptions(batchRows: 300)
+        options.onCommit = { _ in committed.withLock { $0 = true } }
+        await #expect(throws: DiskGone.self) {
+            _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: failing, options: options)
         }
         let kept = try await database.exportCSV().split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }
         #expect(kept.count > 0 && kept.count < 3000, "some batches committed, not all: \(kept.count)")

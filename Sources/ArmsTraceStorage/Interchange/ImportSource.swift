@@ -1,4 +1,5 @@
 public import ArmsTraceDomain
+import Crypto
 public import Foundation
 import Synchronization
 
@@ -34,6 +35,16 @@ public struct ImportSource: Sendable {
                 }
             }
         }
+    }
+}
+
+extension ImportSource {
+    /// The SHA-256 of the bytes, in hexadecimal, from a reading of their own: what an import's job knows its file by.
+    func sha256() throws -> String {
+        var hasher = SHA256()
+        let next = try open()
+        while let chunk = try next() { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -3,23 +3,25 @@ public import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 extension PostgresDatabase: Store {
-    /// Imports a member's records from CSV as on SQLite: the whole file checked first (same validation, same
-    /// report), then stored in batches, each committed with the import's checkpoint; a dry run stores in one
-    /// transaction and rolls it back.
+    /// Imports a member's records from CSV with the same outcome as on SQLite (a file with any problem changes
+    /// nothing, and the same report; batches committed each with the import's checkpoint; a dry run rolled back),
+    /// and more work done at once.
     ///
     /// The member's `external_ref`s and detail hashes are read first, so each row is sorted as it comes: a new
     /// record goes through `COPY` straight into `weapon_record`, an unchanged one is only counted, a changed one is
     /// kept aside and applied set-wise at the end of its batch through a temporary table, each with its history entry
-    /// holding the details before. The created records' history entries and sharing lists follow in one statement
-    /// each. A batch is read from the file before its transaction begins, so a transaction retried after a
-    /// serialisation failure stores the same rows. Memory holds the member's references and one batch.
+    /// holding the details before; new records' history entries and sharing lists go through `COPY` too. The file is
+    /// checked on a thread of its own while the first batches are written in a transaction that
+    /// commits only once the check has passed, and is rolled back, the check's report returned, when it has not;
+    /// after that, each batch is read and staged while the one before is written. Memory holds the member's
+    /// references and two batches.
     public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
         let members = Set(try await read { connection in try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") } })
         guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-        let check = try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
-        guard check.report.accepted else { return check.report }
+        let checking = CheckInProgress { try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem) }
         let existing = try await read { connection in
             var existing: [String: Data] = [:]
             let stored = try await connection.query(
@@ -29,42 +31,86 @@ extension PostgresDatabase: Store {
             for try await (reference, hash) in stored.decode((String, Data).self) { existing[reference] = hash }
             return existing
         }
-        var job =
-            options.dryRun
-            ? ImportJob.new()
-            : try await write { connection in
-                try await Self.startOrResume(connection, member: actor.member, fileHash: check.fileHash, rows: check.report.rows, by: actor, logger)
-            }
-        var report = ImportReport(rows: check.report.rows, continuing: job)
-        report.dryRun = options.dryRun
-        let reader = ImportReader(owner: actor.member, members: members, mode: .prepare(skipThrough: job.lastLine), nextChunk: try source.open())
-        reader.start()
-        defer { reader.cancel() }
+        func startReader(after line: Int) throws -> ImportReader {
+            let reader = ImportReader(owner: actor.member, members: members, mode: .prepare(skipThrough: line), nextChunk: try source.open())
+            reader.start()
+            return reader
+        }
         if options.dryRun {
-            let rows = try await Self.batch(from: reader, rows: .max)
+            let check = try await checking.outcome()
+            guard check.report.accepted else { return check.report }
+            let job = ImportJob.new()
+            let reader = try startReader(after: job.lastLine)
+            defer { reader.cancel() }
+            let batch = try await StagedBatch(from: reader, rows: .max, existing: existing, at: job.startedAt, by: actor)
             do {
-                _ = try await write { [report, job] connection in
-                    var report = report
-                    try await store(rows.items, connection, into: &report, existing: existing, at: job.startedAt, by: actor)
-                    throw RollBack(report: report)
+                _ = try await write { connection in
+                    try await store(batch, connection, at: job.startedAt, by: actor)
+                    throw RollBack(report: batch.counted(in: ImportReport(rows: check.report.rows, dryRun: true)))
                 }
             } catch let rollBack as RollBack {
                 return rollBack.report
             }
         }
-        var finished = false
-        while !finished {
-            let rows = try await Self.batch(from: reader, rows: options.batchRows)
+        let fileHash = try source.sha256()
+        // The first transaction: the job found or begun, and batches written until the check is done. Everything
+        // in it is derived anew if PostgreSQL has it run again, the reader included.
+        let first: (job: ImportJob, report: ImportReport, reader: ImportReader, finished: Bool)
+        do {
+            first = try await write { connection in
+                var job = try await Self.startOrResume(connection, member: actor.member, fileHash: fileHash, by: actor, logger)
+                var report = ImportReport(rows: 0, continuing: job)
+                let reader = try startReader(after: job.lastLine)
+                do {
+                    var finished = false
+                    repeat {
+                        let batch = try await StagedBatch(from: reader, rows: options.batchRows, existing: existing, at: job.startedAt, by: actor)
+                        try await store(batch, connection, at: job.startedAt, by: actor)
+                        report = batch.counted(in: report)
+                        finished = batch.last
+                    } while !finished && !checking.isDone
+                    let check = try await checking.outcome()
+                    guard check.report.accepted else { throw RollBack(report: check.report) }
+                    report.rows = check.report.rows
+                    job.advance(to: report)
+                    try await Self.checkpoint(connection, job, rows: report.rows, finished: finished, logger)
+                    if finished { try await audit(connection, .imported(report, by: actor)) }
+                    return (job, report, reader, finished)
+                } catch {
+                    reader.cancel()
+                    // A row that cannot be stored failed the check too, whose report says where.
+                    if !(error is RollBack), let check = try? await checking.outcome(), !check.report.accepted {
+                        throw RollBack(report: check.report)
+                    }
+                    throw error
+                }
+            }
+        } catch let rollBack as RollBack {
+            return rollBack.report
+        }
+        var (job, report, finished) = (first.job, first.report, first.finished)
+        let reader = first.reader
+        defer { reader.cancel() }
+        options.onCommit(report)
+        let startedAt = job.startedAt
+        @Sendable func nextBatch() async throws -> StagedBatch {
+            try await StagedBatch(from: reader, rows: options.batchRows, existing: existing, at: startedAt, by: actor)
+        }
+        // The next batch is read, sorted and written out for COPY while the current one is stored.
+        var next = finished ? nil : Task { try await nextBatch() }
+        defer { next?.cancel() }
+        while let pending = next {
+            let batch = try await pending.value
+            next = batch.last ? nil : Task { try await nextBatch() }
             (report, job) = try await write { [report, job] connection in
-                var report = report
+                let report = batch.counted(in: report)
                 var job = job
-                try await store(rows.items, connection, into: &report, existing: existing, at: job.startedAt, by: actor)
+                try await store(batch, connection, at: startedAt, by: actor)
                 job.advance(to: report)
-                try await Self.checkpoint(connection, job, finished: rows.last, logger)
-                if rows.last { try await audit(connection, .imported(report, by: actor)) }
+                try await Self.checkpoint(connection, job, rows: report.rows, finished: batch.last, logger)
+                if batch.last { try await audit(connection, .imported(report, by: actor)) }
                 return (report, job)
             }
-            finished = rows.last
             options.onCommit(report)
         }
         return report
@@ -73,66 +119,22 @@ extension PostgresDatabase: Store {
     /// Thrown inside the transaction to undo it while handing the report out.
     private struct RollBack: Error { var report: ImportReport }
 
-    /// Takes up to about `limit` prepared rows from the reader (whole batches of its), and whether the file is done.
-    /// The rows were checked; a problem now means the file changed since.
-    private static func batch(
-        from reader: ImportReader,
-        rows limit: Int
-    ) async throws -> (items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)], last: Bool) {
-        var items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)] = []
-        while items.count < limit {
-            guard let batch = await reader.nextBatch() else { return (items, true) }
-            for item in batch {
-                guard case .record(let line, let prepared) = item else {
-                    if case .failure(let error) = item { throw error }
-                    throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
-                }
-                items.append((line, prepared))
-            }
-        }
-        return (items, false)
-    }
-
-    /// Stores checked rows in the transaction of `connection`, counting them in `report`.
-    private func store(
-        _ items: [(line: Int, prepared: RecordRowWriter.PreparedDetails)],
-        _ connection: PostgresConnection,
-        into report: inout ImportReport,
-        existing: [String: Data],
-        at now: Date,
-        by actor: Actor
-    ) async throws {
-        var created = StagedRecords.Line(.record)
-        var changed = StagedRecords.Line(.staged)
-        var shares = StagedRecords.Line(.share)
-        for (number, prepared) in items {
-            let id = WeaponRecord.ID.generate(at: now)
-            switch existing[prepared.details.externalRef] {
-            case prepared.hash?:
-                report.unchanged += 1
-            case .some:
-                report.updated += 1
-                changed.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-            case nil:
-                report.created += 1
-                created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-            }
-            report.lastLine = number
-        }
-        try await StagedRecords.copy(created, connection, logger)
-        try await StagedRecords.recordCreations(connection, by: actor, logger)
-        try await StagedRecords.copy(shares, connection, logger)
-        try await StagedRecords.copy(changed, connection, logger)
+    /// Writes a staged batch in the transaction of `connection`: new records with their history and sharing, then
+    /// the changed ones.
+    private func store(_ batch: StagedBatch, _ connection: PostgresConnection, at now: Date, by actor: Actor) async throws {
+        try await StagedRecords.copy(batch.created, connection, logger)
+        try await StagedRecords.copy(batch.history, connection, logger)
+        try await StagedRecords.copy(batch.shares, connection, logger)
+        try await StagedRecords.copy(batch.changed, connection, logger)
         try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
     }
 
-    /// The unfinished job of this member for the file with this hash, or a new one.
+    /// The unfinished job of this member for the file with this hash, or a new one (its row count set at its first
+    /// checkpoint, once the check has counted them).
     private static func startOrResume(
         _ connection: PostgresConnection,
         member: MemberCode,
         fileHash: String,
-        rows: Int,
         by actor: Actor,
         _ logger: Logger
     ) async throws -> ImportJob {
@@ -157,7 +159,7 @@ extension PostgresDatabase: Store {
         try await connection.rows(
             """
             INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
-            VALUES (\(job.id), \(member.rawValue), \(fileHash), \(rows), 1, 0, 0, 0, \(actor.userID?.uuid), \(actor.channel.rawValue), \(job.startedAt))
+            VALUES (\(job.id), \(member.rawValue), \(fileHash), 0, 1, 0, 0, 0, \(actor.userID?.uuid), \(actor.channel.rawValue), \(job.startedAt))
             """,
             logger
         )
@@ -165,10 +167,10 @@ extension PostgresDatabase: Store {
     }
 
     /// Stores how far the job got, and when it finished.
-    private static func checkpoint(_ connection: PostgresConnection, _ job: ImportJob, finished: Bool, _ logger: Logger) async throws {
+    private static func checkpoint(_ connection: PostgresConnection, _ job: ImportJob, rows: Int, finished: Bool, _ logger: Logger) async throws {
         try await connection.rows(
             """
-            UPDATE import_job SET last_line = \(job.lastLine), created = \(job.created), updated = \(job.updated),
+            UPDATE import_job SET rows = \(rows), last_line = \(job.lastLine), created = \(job.created), updated = \(job.updated),
                 unchanged = \(job.unchanged), finished_at = \(finished ? Date().stored : nil)
             WHERE id = \(job.id)
             """,
@@ -180,15 +182,17 @@ extension PostgresDatabase: Store {
         guard !records.isEmpty else { return }
         try await write { connection in
             var created = StagedRecords.Line(.record)
+            var history = StagedRecords.Line(.created)
             var shares = StagedRecords.Line(.share)
             for (number, record) in records.enumerated() {
                 let prepared = RecordRowWriter.PreparedDetails(record.details)
                 let actor = Actor.commandLine(for: record.owner)
                 created.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
+                history.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
                 shares.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
             }
             try await StagedRecords.copy(created, connection, logger)
-            try await StagedRecords.recordCreations(connection, by: nil, logger)
+            try await StagedRecords.copy(history, connection, logger)
             try await StagedRecords.copy(shares, connection, logger)
         }
     }
@@ -338,6 +342,88 @@ extension ImportReader {
     }
 }
 
+/// An import's check running on a thread of its own, which the writer asks whether it is done without waiting.
+private final class CheckInProgress: Sendable {
+    private final class Flag: Sendable {
+        let value = Mutex(false)
+    }
+
+    private let task: Task<ImportCheck.Outcome, any Error>
+    private let finished = Flag()
+
+    init(_ check: @escaping @Sendable () async throws -> ImportCheck.Outcome) {
+        let finished = finished
+        task = Task {
+            defer { finished.value.withLock { $0 = true } }
+            return try await check()
+        }
+    }
+
+    var isDone: Bool { finished.value.withLock { $0 } }
+
+    /// The check's outcome, waiting for it.
+    func outcome() async throws -> ImportCheck.Outcome { try await task.value }
+}
+
+/// Up to a batch of an import's checked rows, sorted against the member's stored references and written out in
+/// `COPY`'s format, all before the transaction that stores them: new records, changed ones, and counts.
+private struct StagedBatch: Sendable {
+    var created = StagedRecords.Line(.record)
+    var history = StagedRecords.Line(.created)
+    var shares = StagedRecords.Line(.share)
+    var changed = StagedRecords.Line(.staged)
+    var createdCount = 0
+    var updatedCount = 0
+    var unchangedCount = 0
+    /// The last line the batch holds, if it holds any.
+    var lastLine: Int?
+    /// Whether the file ends with this batch.
+    var last = false
+
+    /// Takes up to about `limit` prepared rows from the reader (whole batches of its), each new record given an ID
+    /// and the time `now`. The rows were checked; a problem now means the file changed since.
+    init(from reader: ImportReader, rows limit: Int, existing: [String: Data], at now: Date, by actor: Actor) async throws {
+        var count = 0
+        while count < limit {
+            guard let items = await reader.nextBatch() else {
+                last = true
+                return
+            }
+            for item in items {
+                guard case .record(let number, let prepared) = item else {
+                    if case .failure(let error) = item { throw error }
+                    throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
+                }
+                let id = WeaponRecord.ID.generate(at: now)
+                switch existing[prepared.details.externalRef] {
+                case prepared.hash?:
+                    unchangedCount += 1
+                case .some:
+                    updatedCount += 1
+                    changed.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                case nil:
+                    createdCount += 1
+                    created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                    history.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                    shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
+                }
+                lastLine = number
+                count += 1
+            }
+        }
+    }
+
+    /// `report` with this batch counted in.
+    func counted(in report: ImportReport) -> ImportReport {
+        var report = report
+        report.created += createdCount
+        report.updated += updatedCount
+        report.unchanged += unchangedCount
+        if let lastLine { report.lastLine = lastLine }
+        return report
+    }
+}
+
 /// Records written in bulk through `COPY` in its text format: new records straight into `weapon_record` and
 /// `weapon_record_share`, changed ones through a temporary table.
 enum StagedRecords {
@@ -357,12 +443,15 @@ enum StagedRecords {
         case staged
         /// The record's `weapon_record_share` rows, one per member it is shared with.
         case share
+        /// The record's `created` entry in `weapon_record_history`.
+        case created
 
         var table: String {
             switch self {
             case .record: "weapon_record"
             case .staged: "staged_record"
             case .share: "weapon_record_share"
+            case .created: "weapon_record_history"
             }
         }
 
@@ -371,6 +460,7 @@ enum StagedRecords {
             case .record: ["id", "owner_code", "version"] + detailColumns + ["created_at", "updated_at"]
             case .staged: ["owner_code", "at"] + detailColumns + ["shares"]
             case .share: ["record_id", "member_code"]
+            case .created: ["record_id", "version", "action", "recorded_at", "user_id", "member_code", "channel"]
             }
         }
     }
@@ -397,20 +487,6 @@ enum StagedRecords {
         try await connection.copyFrom(table: line.layout.table, columns: line.layout.columns, logger: logger) { writer in
             try await writer.write(ByteBuffer(bytes: bytes))
         }
-    }
-
-    /// The `created` history entries of the records this transaction inserted (by `actor`, else by the operator
-    /// for each record's owner): every row it has written so far carries its transaction ID.
-    static func recordCreations(_ connection: PostgresConnection, by actor: Actor?, _ logger: Logger) async throws {
-        let xid = try await connection.rows("SELECT pg_current_xact_id()::text AS xid", logger)[0].text("xid")
-        try await connection.rows(
-            """
-            INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
-            SELECT id, 1, 'created', created_at, \(actor?.userID?.uuid), owner_code, \(actor?.channel.rawValue ?? Actor.Channel.cli.rawValue), NULL
-            FROM weapon_record WHERE change_xid = \(xid)::xid8
-            """,
-            logger
-        )
     }
 
     /// Updates the records whose owner has them under a staged `external_ref`: the version one up, the sharing
@@ -487,6 +563,15 @@ enum StagedRecords {
                     field(id.description)
                     field(member.rawValue, last: true)
                 }
+                return
+            case .created:
+                field(id.description)
+                field("1")
+                field("created")
+                field(instant)
+                field(actor.userID?.description)
+                field(owner.rawValue)
+                field(actor.channel.rawValue, last: true)
                 return
             case .record:
                 field(id.description)

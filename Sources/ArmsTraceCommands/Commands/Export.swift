@@ -38,7 +38,8 @@ extension ArmsTraceCommand {
                 return
             }
             let count = try await AtomicFile.write(to: output) { handle in
-                try await database.exportRecords(by: .commandLine(for: owner), format: format) { text in try handle.write(contentsOf: Data(text.utf8))
+                try await database.exportRecords(by: .commandLine(for: owner), format: format) { text in
+                    try handle.write(contentsOf: Data(text.utf8))
                 }
             }
             FileHandle.standardError.write(Data("Exported \(count) records of \(owner) to \(output).\n".utf8))

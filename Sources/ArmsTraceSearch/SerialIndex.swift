@@ -37,6 +37,9 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     private var serialDelta = DeltaPostings()
     private var markingDelta = DeltaPostings()
     private var deltaSlotByID: [UInt128: UInt32] = [:]
+    /// The version of each record changed since the index was built: a change feed may hand out a version read
+    /// before a newer one was applied directly, and it must not win.
+    private var deltaVersionByID: [UInt128: Int] = [:]
 
     static let markingSeed: UInt64 = 0x6A09_E667_F3BC_C908
 
@@ -126,9 +129,13 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
 
     // MARK: - Changes
 
+    /// Files a record anew, or its newer version in place of the old; a version older than one already applied is
+    /// ignored.
     public func upsert(_ entry: SearchEntry) {
         lock.withWriteLock {
             let key = SlotStore.key(entry.id)
+            if let applied = deltaVersionByID[key], applied > entry.version { return }
+            deltaVersionByID[key] = entry.version
             if let previous = slot(for: key) { store.markReplaced(previous) }
             let slot = store.append(entry)
             deltaSlotByID[key] = slot

@@ -119,6 +119,24 @@ import Testing
         #expect(index.statistics.records == 501)
     }
 
+    /// A change feed may hand out a version it read before a newer one was applied directly (PostgreSQL's, polled
+    /// while a hit is released): the older one must not undo the newer. (Seen in CI as a released record that its
+    /// new reader could not find.)
+    @Test func aVersionArrivingLateDoesNotUndoANewerOne() throws {
+        let index = SerialIndex(Array(SearchCorpus(shape: .uniform, count: 200, seed: 3, members: Self.members)))
+        let (owner, other) = (Self.members[0], Self.members[1])
+        let old = SearchEntry(id: .generate(), owner: owner, sharing: .owner, category: .assaultRifle, make: "Norinco", serial: "KE5512904")
+        index.upsert(old)
+        var released = old
+        released.sharing = .members([other])
+        released.version = 2
+        index.upsert(released)
+        index.upsert(old)
+        let query = try SerialQuery(SearchRequest(serial: "KE5512904"))
+        #expect(index.search(query, viewer: other).matches.map(\.recordID) == [old.id])
+        #expect(index.statistics.records == 201)
+    }
+
     @Test func patternsFindGroundOffAndUnreadableSerials() throws {
         let viewer = Self.members[0]
         let entries = [

@@ -12,6 +12,8 @@ public struct SearchEntry: Sendable, Equatable {
     public var serial: String?
     /// The text of each marking.
     public var markings: [String]
+    /// The record's version: an index that has applied a version ignores an older one arriving late.
+    public var version: Int
 
     public init(
         id: WeaponRecord.ID,
@@ -23,7 +25,8 @@ public struct SearchEntry: Sendable, Equatable {
         calibre: String? = nil,
         countryOfManufacture: String? = nil,
         serial: String?,
-        markings: [String] = []
+        markings: [String] = [],
+        version: Int = 1
     ) {
         self.id = id
         self.owner = owner
@@ -35,6 +38,7 @@ public struct SearchEntry: Sendable, Equatable {
         self.countryOfManufacture = countryOfManufacture
         self.serial = serial
         self.markings = markings
+        self.version = version
     }
 
     public init(_ record: WeaponRecord) {
@@ -49,7 +53,8 @@ public struct SearchEntry: Sendable, Equatable {
             calibre: details.calibre,
             countryOfManufacture: details.countryOfManufacture,
             serial: details.serialNumber,
-            markings: details.markings.map(\.text)
+            markings: details.markings.map(\.text),
+            version: record.version
         )
     }
 

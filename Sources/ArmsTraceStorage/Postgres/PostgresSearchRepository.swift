@@ -40,7 +40,7 @@ struct PostgresSearchRepository: SearchRepository {
 
     private static let columns = """
         SELECT change_xid::text AS xid, id, owner_code, sharing_mode, category, make, model, calibre, country_of_manufacture,
-            serial_number, markings::text AS markings
+            serial_number, markings::text AS markings, version
         FROM weapon_record
         """
 
@@ -88,7 +88,8 @@ struct PostgresSearchRepository: SearchRepository {
                     calibre: try row.optionalText("calibre"),
                     countryOfManufacture: try row.optionalText("country_of_manufacture"),
                     serial: try row.optionalText("serial_number"),
-                    markings: markings
+                    markings: markings,
+                    version: try row.int("version")
                 )
             )
         }

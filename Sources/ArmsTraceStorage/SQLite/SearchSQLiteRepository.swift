@@ -22,7 +22,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                 db,
                 sql: """
                     SELECT rowid, id, owner_code, sharing_mode, category, make, model, calibre, country_of_manufacture,
-                        serial_number, markings
+                        serial_number, markings, version
                     FROM weapon_record WHERE rowid > ? ORDER BY rowid LIMIT ?
                     """
             )
@@ -61,7 +61,8 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                             calibre: row.text(7),
                             countryOfManufacture: row.text(8),
                             serial: row.text(9),
-                            markings: markings
+                            markings: markings,
+                            version: row.int(11)
                         )
                     )
                 }

@@ -32,7 +32,7 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -186,9 +186,23 @@ class Session:
         # going and the new one may not be there yet.
         page = self.find("html")
         buttons[0].click()
-        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 60).until(lambda _: gone(page))
         WebDriverWait(self.driver, 60).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "main")))
         self.check_page()
+
+
+def gone(element):
+    """Whether `element` has left the page. Chrome answers a question about an element of a document being replaced
+    either "stale" or, in the instant between, "Node with given id does not belong to the document": both mean gone."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def sdg_figure(session, year):
@@ -357,7 +371,7 @@ def cooperation_flow(server, folder):
         expect(proposals and "works in Africa" in proposals[0].text, f"the offer is not proposed: {session.text()[:600]}")
         page = session.find("html")
         proposals[0].find_element(By.CSS_SELECTOR, "button").click()
-        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+        WebDriverWait(driver, 60).until(lambda _: gone(page))
         # The answer is a redirect to the need's page: wait until that page has loaded before reading it.
         WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
             lambda d: "matched" in d.find_element(By.CSS_SELECTOR, "main table").text)

@@ -1,22 +1,13 @@
 import ArmsTraceDomain
-import Crypto
 import Dispatch
 import Foundation
 
 /// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
-/// each `external_ref` the file repeats found, and the file's SHA-256 taken (what a resumed import recognises the
-/// file by). Only a file that passes is stored, so a file with any problem changes nothing even though the import
-/// then commits in batches.
+/// and each `external_ref` the file repeats found. Only a file that passes is stored, so a file with any problem
+/// changes nothing even though the import then commits in batches.
 enum ImportCheck {
-    /// What the check found.
-    struct Outcome: Sendable {
-        /// The rows and the problems; no counts of what would change (the check reads no record).
-        var report: ImportReport
-        /// The SHA-256 of the file's bytes, in hexadecimal.
-        var fileHash: String
-    }
-
-    /// Reads the whole of `source` once, on threads of its own (the reading blocks; the caller's task only waits).
+    /// Reads the whole of `source` once, on threads of its own (the reading blocks; the caller's task only waits),
+    /// and answers with the rows and the problems; no counts of what would change (the check reads no record).
     ///
     /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
@@ -27,7 +18,7 @@ enum ImportCheck {
         owner: MemberCode,
         members: Set<MemberCode>,
         onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void
-    ) async throws -> Outcome {
+    ) async throws -> ImportReport {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try check(source, owner: owner, members: members, onProblem: onProblem) })
@@ -40,14 +31,8 @@ enum ImportCheck {
         owner: MemberCode,
         members: Set<MemberCode>,
         onProblem: (RecordCSV.Problem) -> Void
-    ) throws -> Outcome {
-        let digest = Digest()
-        let next = try source.open()
-        let reader = ImportReader(owner: owner, members: members, mode: .check) {
-            let chunk = try next()
-            if let chunk { digest.update(chunk) }
-            return chunk
-        }
+    ) throws -> ImportReport {
+        let reader = ImportReader(owner: owner, members: members, mode: .check, nextChunk: try source.open())
         reader.start()
         defer { reader.cancel() }
         var report = ImportReport()
@@ -76,7 +61,7 @@ enum ImportCheck {
         if !agreeing.isEmpty {
             for problem in try repeats(in: source, owner: owner, among: agreeing) { report.record(problem, onProblem) }
         }
-        return Outcome(report: report, fileHash: digest.hex)
+        return report
     }
 
     /// Reads `source` again for the rows whose reference hashes to one of `hashes`: each reference on an earlier
@@ -104,16 +89,4 @@ enum ImportCheck {
         try parser.finish(collect)
         return problems
     }
-}
-
-/// A SHA-256 fed on the reading thread and read once that thread is done.
-///
-/// `@unchecked Sendable`: `update` runs only on the reader's thread, and `hex` only after the reader closed its
-/// queue, which happens under the queue's lock after the last `update`.
-private final class Digest: @unchecked Sendable {
-    private var hasher = SHA256()
-
-    func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
-
-    var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
 }

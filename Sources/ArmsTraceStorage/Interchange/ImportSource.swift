@@ -3,8 +3,8 @@ import Crypto
 public import Foundation
 import Synchronization
 
-/// A CSV file for an import, which reads it twice: once to check every row, then to store them. Each reading starts
-/// at the first byte and hands out the file in chunks, `nil` at the end.
+/// A CSV file for an import, which reads it more than once: to check every row, to take its hash, then to store the
+/// rows. Each reading starts at the first byte and hands out the file in chunks, `nil` at the end.
 public struct ImportSource: Sendable {
     /// Starts a reading: a function that returns the next chunk of bytes, `nil` at the end.
     public let open: @Sendable () throws -> @Sendable () throws -> [UInt8]?
@@ -39,12 +39,21 @@ public struct ImportSource: Sendable {
 }
 
 extension ImportSource {
-    /// The SHA-256 of the bytes, in hexadecimal, from a reading of their own: what an import's job knows its file by.
-    func sha256() throws -> String {
-        var hasher = SHA256()
-        let next = try open()
-        while let chunk = try next() { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    /// The SHA-256 of the bytes, in hexadecimal, from a reading of their own on a thread of its own (the reading
+    /// blocks; the caller's task only waits): what an import's job knows its file by.
+    func sha256() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        var hasher = SHA256()
+                        let next = try open()
+                        while let chunk = try next() { hasher.update(data: chunk) }
+                        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                    }
+                )
+            }
+        }
     }
 }
 

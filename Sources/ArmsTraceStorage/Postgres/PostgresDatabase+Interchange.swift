@@ -37,8 +37,8 @@ extension PostgresDatabase: Store {
             return reader
         }
         if options.dryRun {
-            let check = try await checking.outcome()
-            guard check.report.accepted else { return check.report }
+            let check = try await checking.report()
+            guard check.accepted else { return check }
             let job = ImportJob.new()
             let reader = try startReader(after: job.lastLine)
             defer { reader.cancel() }
@@ -46,13 +46,13 @@ extension PostgresDatabase: Store {
             do {
                 _ = try await write { connection in
                     try await store(batch, connection, at: job.startedAt, by: actor)
-                    throw RollBack(report: batch.counted(in: ImportReport(rows: check.report.rows, dryRun: true)))
+                    throw RollBack(report: batch.counted(in: ImportReport(rows: check.rows, dryRun: true)))
                 }
             } catch let rollBack as RollBack {
                 return rollBack.report
             }
         }
-        let fileHash = try source.sha256()
+        let fileHash = try await source.sha256()
         // The first transaction: the job found or begun, and batches written until the check is done. Everything
         // in it is derived anew if PostgreSQL has it run again, the reader included.
         let first: (job: ImportJob, report: ImportReport, reader: ImportReader, finished: Bool)
@@ -69,9 +69,9 @@ extension PostgresDatabase: Store {
                         report = batch.counted(in: report)
                         finished = batch.last
                     } while !finished && !checking.isDone
-                    let check = try await checking.outcome()
-                    guard check.report.accepted else { throw RollBack(report: check.report) }
-                    report.rows = check.report.rows
+                    let check = try await checking.report()
+                    guard check.accepted else { throw RollBack(report: check) }
+                    report.rows = check.rows
                     job.advance(to: report)
                     try await Self.checkpoint(connection, job, rows: report.rows, finished: finished, logger)
                     if finished { try await audit(connection, .imported(report, by: actor)) }
@@ -79,8 +79,8 @@ extension PostgresDatabase: Store {
                 } catch {
                     reader.cancel()
                     // A row that cannot be stored failed the check too, whose report says where.
-                    if !(error is RollBack), let check = try? await checking.outcome(), !check.report.accepted {
-                        throw RollBack(report: check.report)
+                    if !(error is RollBack), let check = try? await checking.report(), !check.accepted {
+                        throw RollBack(report: check)
                     }
                     throw error
                 }
@@ -348,10 +348,10 @@ private final class CheckInProgress: Sendable {
         let value = Mutex(false)
     }
 
-    private let task: Task<ImportCheck.Outcome, any Error>
+    private let task: Task<ImportReport, any Error>
     private let finished = Flag()
 
-    init(_ check: @escaping @Sendable () async throws -> ImportCheck.Outcome) {
+    init(_ check: @escaping @Sendable () async throws -> ImportReport) {
         let finished = finished
         task = Task {
             defer { finished.value.withLock { $0 = true } }
@@ -361,8 +361,8 @@ private final class CheckInProgress: Sendable {
 
     var isDone: Bool { finished.value.withLock { $0 } }
 
-    /// The check's outcome, waiting for it.
-    func outcome() async throws -> ImportCheck.Outcome { try await task.value }
+    /// The check's report, waiting for it.
+    func report() async throws -> ImportReport { try await task.value }
 }
 
 /// Up to a batch of an import's checked rows, sorted against the member's stored references and written out in

@@ -16,10 +16,12 @@ extension SQLiteDatabase {
         do {
             let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
             guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
+            async let fileHash = options.dryRun ? "" : source.sha256()
             let check = try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
-            guard check.report.accepted else { return check.report }
+            guard check.accepted else { return check }
+            let checked = (rows: check.rows, fileHash: try await fileHash)
             return try await withImportCache {
-                try await store(source, checked: check, members: members, by: actor, options: options)
+                try await store(source, checked: checked, members: members, by: actor, options: options)
             }
         } catch let rollBack as RollBack {
             return rollBack.report
@@ -32,12 +34,12 @@ extension SQLiteDatabase {
     /// each committed with the import's checkpoint, going on after the last line an interrupted import stored.
     private func store(
         _ source: ImportSource,
-        checked check: ImportCheck.Outcome,
+        checked check: (rows: Int, fileHash: String),
         members: Set<MemberCode>,
         by actor: Actor,
         options: ImportOptions
     ) async throws -> ImportReport {
-        let rows = check.report.rows
+        let rows = check.rows
         if options.dryRun {
             let job = ImportJob.new()
             let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)

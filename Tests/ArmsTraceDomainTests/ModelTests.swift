@@ -88,14 +88,22 @@ import Testing
         }
     }
 
-    @Test func markingTextsReadBackFromTheStoredJSON() throws {
+    @Test func markingsReadBackFromTheStoredJSON() throws {
         let markings = [
             Marking(kind: .manufacture, text: "Norinco 56-1 \"5612345\" \\ back", location: "\"text\":\"receiver\""),
-            Marking(kind: .import, text: "KEN\n2019\t\u{01}é 🇰🇪"),
+            Marking(kind: .import, text: "KEN\n2019\t\u{01}é 🇰🇪 1/2"),
             Marking(kind: .other, text: ""),
         ]
-        #expect([Marking].texts(inJSON: markings.jsonText()) == markings.map(\.text))
-        #expect([Marking].texts(inJSON: "[]") == [])
-        #expect([Marking].texts(inJSON: "[{\"text\":\"unterminated") == nil)
+        #expect([Marking](storedJSON: markings.jsonText()) == markings)
+        #expect([Marking](storedJSON: "[]") == [])
+        // The escapes JSONEncoder writes besides.
+        #expect([Marking](storedJSON: #"[{"kind":"other","text":"1\/2 \u00e9"}]"#) == [Marking(kind: .other, text: "1/2 é")])
+        // Any other form is left to a decoder.
+        for other in [
+            "[{\"text\":\"unterminated", "[{\"kind\": \"other\", \"text\": \"A\"}]", "[{\"kind\":\"nail\",\"text\":\"A\"}]",
+            "[{\"kind\":\"other\",\"text\":\"A\"}] ", "[{\"kind\":\"other\",\"text\":\"\\ud83c\"}]", "",
+        ] {
+            #expect([Marking](storedJSON: other) == nil, "\(other)")
+        }
     }
 }

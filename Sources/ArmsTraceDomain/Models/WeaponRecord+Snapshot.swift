@@ -65,56 +65,85 @@ extension Array where Element == Marking {
 }
 
 extension Array where Element == Marking {
-    /// The `text` of each marking in a ``jsonText()`` array, read without a JSON decoder (what loading the search
-    /// index does for every record); `nil` when the text is not in that form.
-    ///
-    /// `"text":"` can only be a key there: inside a string every quote is escaped.
-    public static func texts(inJSON json: String) -> [String]? {
+    /// Reads back an array in the form ``jsonText()`` writes, without a JSON decoder (what loading the search index
+    /// does for every record, and a search answer for every candidate); `nil` when the text is in any other form,
+    /// which the caller then gives to a decoder.
+    public init?(storedJSON json: String) {
         var json = json
-        return json.withUTF8 { bytes -> [String]? in
-            let key = [UInt8]("\"text\":\"".utf8)
-            var texts: [String] = []
-            var i = 0
-            let n = bytes.count
-            while i + key.count <= n {
-                guard bytes[i] == key[0], bytes[i + 1] == key[1], bytes[i + 2] == key[2],
-                    (0..<key.count).allSatisfy({ bytes[i + $0] == key[$0] })
-                else {
-                    i += 1
-                    continue
+        let markings = json.withUTF8 { bytes -> [Marking]? in
+            var scanner = StoredJSONScanner(bytes: bytes)
+            guard scanner.take("[") else { return nil }
+            var markings: [Marking] = []
+            if scanner.take("]") { return scanner.atEnd ? markings : nil }
+            repeat {
+                guard scanner.take("{\"kind\":"), let kind = scanner.string().flatMap(MarkingKind.init(rawValue:)),
+                    scanner.take(",\"text\":"), let text = scanner.string()
+                else { return nil }
+                var location: String?
+                if scanner.take(",\"location\":") {
+                    guard let value = scanner.string() else { return nil }
+                    location = value
                 }
-                i += key.count
-                var text: [UInt8] = []
-                while true {
-                    guard i < n else { return nil }
-                    let byte = bytes[i]
-                    if byte == UInt8(ascii: "\"") { break }
-                    if byte != UInt8(ascii: "\\") {
-                        text.append(byte)
-                        i += 1
-                        continue
-                    }
-                    guard i + 1 < n else { return nil }
-                    switch bytes[i + 1] {
-                    case UInt8(ascii: "n"): text.append(0x0A)
-                    case UInt8(ascii: "r"): text.append(0x0D)
-                    case UInt8(ascii: "t"): text.append(0x09)
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(bytes[i + 1])
-                    case UInt8(ascii: "u"):
-                        guard i + 5 < n, let value = UInt32(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16),
-                            let scalar = Unicode.Scalar(value)
-                        else { return nil }
-                        text.append(contentsOf: String(Character(scalar)).utf8)
-                        i += 4
-                    default: return nil
-                    }
-                    i += 2
-                }
-                texts.append(String(decoding: text, as: UTF8.self))
-                i += 1
-            }
-            return texts
+                guard scanner.take("}") else { return nil }
+                markings.append(Marking(kind: kind, text: text, location: location))
+            } while scanner.take(",")
+            return scanner.take("]") && scanner.atEnd ? markings : nil
         }
+        guard let markings else { return nil }
+        self = markings
+    }
+}
+
+/// Reads the tokens of JSON that ``JSONWriter`` wrote, front to back.
+private struct StoredJSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// Steps over `token` when the text goes on with it.
+    mutating func take(_ token: StaticString) -> Bool {
+        let count = token.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+            token.withUTF8Buffer({ expected in (0..<count).allSatisfy { bytes[index + $0] == expected[$0] } })
+        else { return false }
+        index += count
+        return true
+    }
+
+    /// A string with the escapes ``JSONWriter`` and `JSONEncoder` write; `nil` for anything else.
+    mutating func string() -> String? {
+        guard take("\"") else { return nil }
+        var text: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: text, as: UTF8.self)
+            }
+            guard byte == UInt8(ascii: "\\") else {
+                text.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < bytes.count else { return nil }
+            switch bytes[index + 1] {
+            case UInt8(ascii: "n"): text.append(0x0A)
+            case UInt8(ascii: "r"): text.append(0x0D)
+            case UInt8(ascii: "t"): text.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(bytes[index + 1])
+            case UInt8(ascii: "u"):
+                guard index + 5 < bytes.count,
+                    let value = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16),
+                    let scalar = Unicode.Scalar(value)
+                else { return nil }
+                text.append(contentsOf: String(Character(scalar)).utf8)
+                index += 4
+            default: return nil
+            }
+            index += 2
+        }
+        return nil
     }
 }
 
@@ -159,17 +188,43 @@ struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func markings(_ markings: [Marking]) {
+    mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        if value { raw("true") } else { raw("false") }
+    }
+
+    /// A number as `JSONEncoder` writes it: the shortest form that reads back the same, without a trailing `.0`.
+    mutating func field(_ name: String, _ value: Double) {
+        key(name)
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func field(_ name: String, _ values: [String]) {
+        key(name)
+        array(values) { $0.string($1) }
+    }
+
+    /// An array whose elements `element` writes.
+    mutating func array<Element>(_ elements: [Element], _ element: (inout JSONWriter, Element) -> Void) {
         raw("[")
-        for (index, marking) in markings.enumerated() {
+        for (index, value) in elements.enumerated() {
             if index > 0 { raw(",") }
-            open()
-            field("kind", marking.kind.rawValue)
-            field("text", marking.text)
-            field("location", marking.location)
-            close()
+            element(&self, value)
         }
         raw("]")
+        needsComma = true
+    }
+
+    mutating func markings(_ markings: [Marking]) {
+        array(markings) { out, marking in
+            out.open()
+            out.field("kind", marking.kind.rawValue)
+            out.field("text", marking.text)
+            out.field("location", marking.location)
+            out.close()
+        }
     }
 
     mutating func string(_ value: String) {

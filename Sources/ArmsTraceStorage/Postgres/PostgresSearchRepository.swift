@@ -75,7 +75,7 @@ struct PostgresSearchRepository: SearchRepository {
             }
             let markingsJSON = try row.text("markings")
             let markings =
-                try [Marking].texts(inJSON: markingsJSON)
+                try [Marking](storedJSON: markingsJSON)?.map(\.text)
                 ?? JSONDecoder().decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
             entries.append(
                 SearchEntry(

@@ -6,17 +6,18 @@ import GRDB
 extension AuditChain {
     /// Appends `event` after the current head, in the caller's write transaction: SQLite's single writer keeps the
     /// chain in one order.
+    private static let insertSQL =
+        "INSERT INTO audit_log (sequence, " + columns.joined(separator: ", ") + ", previous_hash, hash) VALUES (?, "
+        + columns.map { _ in "?" }.joined(separator: ", ") + ", ?, ?)"
+
     static func append(_ db: Database, _ event: AuditEvent) throws {
-        let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
+        // Both statements prepared once per connection: every write of the application comes through here.
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (head?["sequence"] ?? 0) + 1
         let previous: Data = head?["hash"] ?? genesis
         let values = fields(event)
         let hash = digest(previous: previous, sequence: sequence, fields: values)
-        try db.execute(
-            sql: "INSERT INTO audit_log (sequence, " + columns.joined(separator: ", ") + ", previous_hash, hash) VALUES (?, "
-                + columns.map { _ in "?" }.joined(separator: ", ") + ", ?, ?)",
-            arguments: StatementArguments([sequence] + values + [previous, hash])
-        )
+        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments([sequence] + values + [previous, hash]))
     }
 }
 

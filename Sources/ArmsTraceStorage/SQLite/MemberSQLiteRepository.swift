@@ -42,8 +42,7 @@ struct MemberSQLiteRepository: MemberRepository, SQLiteRepository {
     func settings(of member: MemberCode) async throws -> MemberSettings {
         try await read { db in
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT searches_per_day, maximum_candidates FROM member_settings WHERE member_code = ?",
+                db.cachedStatement(sql: "SELECT searches_per_day, maximum_candidates FROM member_settings WHERE member_code = ?"),
                 arguments: [member.rawValue]
             )
             return row.map { MemberSettings(searchesPerDay: $0[0], maximumCandidates: $0[1]) } ?? .standard

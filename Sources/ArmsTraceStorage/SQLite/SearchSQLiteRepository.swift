@@ -48,7 +48,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     }
                     let markingsJSON = row.text(10) ?? "[]"
                     let markings =
-                        try [Marking].texts(inJSON: markingsJSON)
+                        try [Marking](storedJSON: markingsJSON)?.map(\.text)
                         ?? decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
                     entries.append(
                         SearchEntry(
@@ -93,8 +93,10 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {
         guard !ids.isEmpty else { return [] }
         return try await read { db in
-            let request = SQLRequest<Row>(literal: "SELECT * FROM weapon_record WHERE id IN \(ids.map(\.description))")
-            return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(db, request))
+            // One statement prepared once per connection, the IDs passed as a JSON array: preparing an `IN (?, ?, …)`
+            // list for each search cost more than the lookups.
+            let statement = try db.cachedStatement(sql: "SELECT * FROM weapon_record WHERE id IN (SELECT value FROM json_each(?))")
+            return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(statement, arguments: [jsonArray(ids.map(\.description))]))
         }
     }
 
@@ -111,30 +113,34 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
     static func insert(_ db: Database, _ logged: LoggedSearch) throws {
         let search = logged.search
         let request = String(decoding: try JSONEncoder.snakeCase.encode(search.request), as: UTF8.self)
-        try db.execute(
+        // Statements prepared once per connection: this runs for every search.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO search_log (id, searched_at, user_id, member_code, channel, request, candidate_count)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 search.id.description, search.searchedAt, search.userID?.description, search.member.rawValue,
                 search.channel.rawValue, request, search.candidateCount,
             ]
         )
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO search_usage (member_code, day, searches) VALUES (?, ?, 1)
                 ON CONFLICT (member_code, day) DO UPDATE SET searches = searches + 1
-                """,
+                """
+        ).execute(
             arguments: [search.member.rawValue, CalendarDate(search.searchedAt).description]
         )
         try AuditChain.append(db, .searched(search, notices: logged.notices))
         for notice in logged.notices {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance, restricted)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     notice.id.description, notice.recipient.rawValue, notice.recordID.description, search.id.description,
                     notice.source.rawValue, notice.distance, notice.restricted,
@@ -237,8 +243,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         try await read { db in
             if let day {
                 return try Int.fetchOne(
-                    db,
-                    sql: "SELECT searches FROM search_usage WHERE member_code = ? AND day = ?",
+                    db.cachedStatement(sql: "SELECT searches FROM search_usage WHERE member_code = ? AND day = ?"),
                     arguments: [member.rawValue, day.description]
                 ) ?? 0
             }

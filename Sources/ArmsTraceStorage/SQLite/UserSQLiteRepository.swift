@@ -102,12 +102,14 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
         guard token.hasPrefix(TokenSecrets.prefix), token.utf8.count < 100 else { throw DomainError.unauthenticated }
         let hash = TokenSecrets.hash(token)
         let found = try await read { db -> (user: User, expiresAt: Date?)? in
+            // Prepared once per connection: every API request comes through here.
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT u.*, t.expires_at AS token_expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
-                    WHERE t.token_hash = ? AND t.revoked_at IS NULL
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT u.*, t.expires_at AS token_expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
+                        WHERE t.token_hash = ? AND t.revoked_at IS NULL
+                        """
+                ),
                 arguments: [hash]
             )
             return try row.map { (try Self.user($0), $0["token_expires_at"] as Date?) }

@@ -169,10 +169,10 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
         let listed = rows.filter { $0["sharing_mode"] == "members" }.map { $0["id"] as String }
         var shares: [String: [MemberCode]] = [:]
         if !listed.isEmpty {
-            let request = SQLRequest<Row>(
-                literal: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN \(listed) ORDER BY member_code"
+            let statement = try db.cachedStatement(
+                sql: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY member_code"
             )
-            for row in try Row.fetchAll(db, request) {
+            for row in try Row.fetchAll(statement, arguments: [jsonArray(listed)]) {
                 if let code = MemberCode(row["member_code"]) { shares[row["record_id"], default: []].append(code) }
             }
         }
@@ -212,7 +212,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             calibre: row.optionalText("calibre"),
             serialNumber: row.optionalText("serial_number"),
             serialObliterated: obliterated,
-            markings: try decoder.decode([Marking].self, from: Data(row.text("markings").utf8)),
+            markings: try Self.markings(row.text("markings"), decoder: decoder),
             countryOfManufacture: row.optionalText("country_of_manufacture"),
             yearOfManufacture: row.optionalInt("year_of_manufacture"),
             importCountry: row.optionalText("import_country"),
@@ -233,6 +233,13 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
     }
 }
 
+extension WeaponRecordSQLiteRepository {
+    /// A row's markings, read directly when in the form the store writes, decoded otherwise.
+    static func markings(_ json: String, decoder: JSONDecoder) throws -> [Marking] {
+        try [Marking](storedJSON: json) ?? decoder.decode([Marking].self, from: Data(json.utf8))
+    }
+}
+
 /// Reads a row's columns by name through an index built once per result set. GRDB's lookup by name compares every
 /// column name without regard to case, which dominates when an export reads a million rows.
 private struct IndexedRow {
@@ -248,4 +255,10 @@ private struct IndexedRow {
     func optionalInt(_ name: String) -> Int? { row[indexes[name]!] }
 
     func date(_ name: String) -> Date { row[indexes[name]!] }
+}
+
+/// Texts that need no escaping (record IDs, member codes) as a JSON array, for `json_each(?)`: one prepared statement
+/// whatever the number of values.
+func jsonArray(_ plain: [String]) -> String {
+    "[" + plain.map { "\"\($0)\"" }.joined(separator: ",") + "]"
 }

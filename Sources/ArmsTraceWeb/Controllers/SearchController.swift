@@ -20,10 +20,16 @@ struct SearchController {
         return JSONBody(try await service.release(id, by: context.actor))
     }
 
+    /// The answer is written by ``SearchResult/jsonBytes()``, the same JSON as the API's encoder at a fraction of
+    /// the cost.
     @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let input = try await request.decodeJSON(as: SearchRequest.self, context: context)
         let result = try await service.search(input, by: context.actor)
-        return try context.responseEncoder.encode(result, from: request, context: context)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.jsonBytes()))
+        )
     }
 
     @Sendable func notifications(_ request: Request, context: AuthenticatedContext) async throws -> CursorPage<HitNotice> {

@@ -31,6 +31,7 @@ public struct RepositoryConformance: Sendable {
         try await listFiltersAndPages()
         try await talliesCountOwnRecordsByMonth()
         try await concurrentCreatesKeepEveryRecord()
+        try await searchEntriesAreTheRecordsAsStored()
         try await tracesAreVisibleOnlyToTheirParties()
         try await traceStepsAreAtomic()
         try await traceListsFilterAndPage()

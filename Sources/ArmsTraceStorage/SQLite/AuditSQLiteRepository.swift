@@ -4,12 +4,12 @@ import Foundation
 import GRDB
 
 extension AuditChain {
-    /// Appends `event` after the current head, in the caller's write transaction: SQLite's single writer keeps the
-    /// chain in one order.
     private static let insertSQL =
         "INSERT INTO audit_log (sequence, " + columns.joined(separator: ", ") + ", previous_hash, hash) VALUES (?, "
         + columns.map { _ in "?" }.joined(separator: ", ") + ", ?, ?)"
 
+    /// Appends `event` after the current head, in the caller's write transaction: SQLite's single writer keeps the
+    /// chain in one order.
     static func append(_ db: Database, _ event: AuditEvent) throws {
         // Both statements prepared once per connection: every write of the application comes through here.
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"))

@@ -308,6 +308,17 @@ import Testing
         }
     }
 
+    @Test func theExportPageRefusesAFormatItDoesNotKnow() async throws {
+        let (world, _, _) = try await Self.world()
+        try await world.test { client in
+            let browser = try await Self.signIn(client, as: "ken")
+            let json = try await client.execute(uri: "/records/export?format=json", method: .get, headers: browser.headers())
+            #expect(json.status == .ok && json.headers[.contentType] == "application/json; charset=utf-8")
+            let bad = try await client.execute(uri: "/records/export?format=xml", method: .get, headers: browser.headers())
+            #expect(bad.status == .badRequest && bad.text.contains("is not csv or json"))
+        }
+    }
+
     @Test func theUploadReportsEachProblemByLineAndColumnAndStoresNothing() async throws {
         let (world, _, _) = try await Self.world()
         try await world.test { client in

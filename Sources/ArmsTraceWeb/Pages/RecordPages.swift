@@ -182,10 +182,10 @@ struct RecordPages {
 
     // MARK: - Upload and export
 
-    /// The member's own records as a download, CSV or JSON, as the API gives them.
+    /// The member's own records as a download, CSV or JSON, as the API gives them; a `format` that is neither is
+    /// a 400 page that says so, as the API answers it.
     @Sendable func export(_ request: Request, context: WebContext) async throws -> Response {
-        let format = request.uri.queryParameters.get("format").flatMap(ExportFormat.init(rawValue:)) ?? .csv
-        return try await exports.response(format: format, by: context.actor)
+        try await exports.response(format: try RecordController.format(request), by: context.actor)
     }
 
     @Sendable func uploadForm(_ request: Request, context: WebContext) async throws -> Response {

@@ -53,7 +53,8 @@ struct RecordExports: Sendable {
 final class ExportLimiter: Sendable {
     /// Exports that may run at once on this server, all members together.
     let total: Int
-    private let running = Mutex<[MemberCode: Int]>([:])
+    /// The members whose export runs.
+    private let running = Mutex<Set<MemberCode>>([])
 
     init(total: Int = 2) {
         self.total = total
@@ -74,15 +75,15 @@ final class ExportLimiter: Sendable {
     /// - Throws: `.limitReached` when the member's previous export still runs, or `total` exports do.
     func permit(for member: MemberCode) throws -> Permit {
         try running.withLock { running in
-            guard running[member] == nil else {
+            guard !running.contains(member) else {
                 throw DomainError.limitReached("\(member)'s previous export is still running; one runs at a time per member", retryAfter: 10)
             }
             guard running.count < total else {
                 throw DomainError.limitReached("the server is busy with \(total) other exports; try again shortly", retryAfter: 10)
             }
-            running[member] = 1
+            running.insert(member)
         }
-        return Permit { [self] in _ = running.withLock { $0.removeValue(forKey: member) } }
+        return Permit { [self] in _ = running.withLock { $0.remove(member) } }
     }
 }
 

@@ -36,10 +36,9 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     private var baseSlotByID: [UInt128: UInt32]
     private var serialDelta = DeltaPostings()
     private var markingDelta = DeltaPostings()
-    private var deltaSlotByID: [UInt128: UInt32] = [:]
-    /// The version of each record changed since the index was built: a change feed may hand out a version read
-    /// before a newer one was applied directly, and it must not win.
-    private var deltaVersionByID: [UInt128: Int] = [:]
+    /// The slot and version of each record changed since the index was built. The version is kept because a
+    /// change feed may hand out a version read before a newer one was applied directly, and it must not win.
+    private var deltaByID: [UInt128: (slot: UInt32, version: Int)] = [:]
 
     static let markingSeed: UInt64 = 0x6A09_E667_F3BC_C908
 
@@ -134,11 +133,10 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     public func upsert(_ entry: SearchEntry) {
         lock.withWriteLock {
             let key = SlotStore.key(entry.id)
-            if let applied = deltaVersionByID[key], applied > entry.version { return }
-            deltaVersionByID[key] = entry.version
+            if let applied = deltaByID[key]?.version, applied > entry.version { return }
             if let previous = slot(for: key) { store.markReplaced(previous) }
             let slot = store.append(entry)
-            deltaSlotByID[key] = slot
+            deltaByID[key] = (slot, entry.version)
             Self.forEachHash(of: slot, in: store, markings: entry.markings) { hash, isMarking in
                 if isMarking { markingDelta.insert(hash, slot: slot) } else { serialDelta.insert(hash, slot: slot) }
             }
@@ -146,7 +144,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     }
 
     private func slot(for key: UInt128) -> UInt32? {
-        if let slot = deltaSlotByID[key] { return slot }
+        if let slot = deltaByID[key]?.slot { return slot }
         guard baseSortedByID else { return baseSlotByID[key] }
         return store.ids.withUnsafeBufferPointer { ids in
             var low = 0

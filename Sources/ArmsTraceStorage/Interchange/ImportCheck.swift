@@ -1,5 +1,4 @@
 import ArmsTraceDomain
-import Dispatch
 import Foundation
 
 /// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
@@ -19,11 +18,7 @@ enum ImportCheck {
         members: Set<MemberCode>,
         onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void
     ) async throws -> ImportReport {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try check(source, owner: owner, members: members, onProblem: onProblem) })
-            }
-        }
+        try await offCooperativePool { try check(source, owner: owner, members: members, onProblem: onProblem) }
     }
 
     private static func check(

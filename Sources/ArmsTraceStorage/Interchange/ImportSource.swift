@@ -42,17 +42,11 @@ extension ImportSource {
     /// The SHA-256 of the bytes, in hexadecimal, from a reading of their own on a thread of its own (the reading
     /// blocks; the caller's task only waits): what an import's job knows its file by.
     func sha256() async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        var hasher = SHA256()
-                        let next = try open()
-                        while let chunk = try next() { hasher.update(data: chunk) }
-                        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                    }
-                )
-            }
+        try await offCooperativePool {
+            var hasher = SHA256()
+            let next = try open()
+            while let chunk = try next() { hasher.update(data: chunk) }
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
         }
     }
 }
@@ -114,5 +108,13 @@ extension ImportReport {
     init(rows: Int, continuing job: ImportJob) {
         self.init(rows: rows, created: job.created, updated: job.updated, unchanged: job.unchanged, lastLine: job.lastLine)
         if job.lastLine > 1 { resumedAfterLine = job.lastLine }
+    }
+}
+
+/// Runs `body`, which blocks (it reads a file), on a thread of Dispatch's own, so that the caller's task only
+/// waits and Swift's cooperative threads stay free.
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -122,9 +122,7 @@ extension PostgresDatabase: Store {
     /// Writes a staged batch in the transaction of `connection`: new records with their history and sharing, then
     /// the changed ones.
     private func store(_ batch: StagedBatch, _ connection: PostgresConnection, at now: Date, by actor: Actor) async throws {
-        try await StagedRecords.copy(batch.created, connection, logger)
-        try await StagedRecords.copy(batch.history, connection, logger)
-        try await StagedRecords.copy(batch.shares, connection, logger)
+        try await batch.created.copy(connection, logger)
         try await StagedRecords.copy(batch.changed, connection, logger)
         try await StagedRecords.applyUpdates(connection, by: actor, at: now, logger)
     }
@@ -181,19 +179,19 @@ extension PostgresDatabase: Store {
     public func insertRecords(_ records: [GeneratedRecord]) async throws {
         guard !records.isEmpty else { return }
         try await write { connection in
-            var created = StagedRecords.Line(.record)
-            var history = StagedRecords.Line(.created)
-            var shares = StagedRecords.Line(.share)
+            var created = StagedRecords.NewRecords()
             for (number, record) in records.enumerated() {
                 let prepared = RecordRowWriter.PreparedDetails(record.details)
-                let actor = Actor.commandLine(for: record.owner)
-                created.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
-                history.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
-                shares.append(number: number, id: record.id, owner: record.owner, at: record.enteredAt.stored, actor: actor, prepared)
+                created.append(
+                    number: number,
+                    id: record.id,
+                    owner: record.owner,
+                    at: record.enteredAt.stored,
+                    actor: .commandLine(for: record.owner),
+                    prepared
+                )
             }
-            try await StagedRecords.copy(created, connection, logger)
-            try await StagedRecords.copy(history, connection, logger)
-            try await StagedRecords.copy(shares, connection, logger)
+            try await created.copy(connection, logger)
         }
     }
 
@@ -368,9 +366,7 @@ private final class CheckInProgress: Sendable {
 /// Up to a batch of an import's checked rows, sorted against the member's stored references and written out in
 /// `COPY`'s format, all before the transaction that stores them: new records, changed ones, and counts.
 private struct StagedBatch: Sendable {
-    var created = StagedRecords.Line(.record)
-    var history = StagedRecords.Line(.created)
-    var shares = StagedRecords.Line(.share)
+    var created = StagedRecords.NewRecords()
     var changed = StagedRecords.Line(.staged)
     var createdCount = 0
     var updatedCount = 0
@@ -404,8 +400,6 @@ private struct StagedBatch: Sendable {
                 case nil:
                     createdCount += 1
                     created.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                    history.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
-                    shares.append(number: number, id: id, owner: actor.member, at: now, actor: actor, prepared)
                 }
                 lastLine = number
                 count += 1
@@ -531,6 +525,34 @@ enum StagedRecords {
             """,
             logger
         )
+    }
+
+    /// New records in the three lines they are written through: the records, their `created` history entries and
+    /// their sharing lists.
+    struct NewRecords: Sendable {
+        private var records = Line(.record)
+        private var history = Line(.created)
+        private var shares = Line(.share)
+
+        mutating func append(
+            number: Int,
+            id: WeaponRecord.ID,
+            owner: MemberCode,
+            at: Date,
+            actor: Actor,
+            _ prepared: RecordRowWriter.PreparedDetails
+        ) {
+            records.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
+            history.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
+            shares.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
+        }
+
+        /// Writes the three, records first (the others refer to them).
+        func copy(_ connection: PostgresConnection, _ logger: Logger) async throws {
+            try await StagedRecords.copy(records, connection, logger)
+            try await StagedRecords.copy(history, connection, logger)
+            try await StagedRecords.copy(shares, connection, logger)
+        }
     }
 
     /// Lines of `COPY`'s text format in one of the ``Layout``s: fields separated by tabs, `\N` for null,

@@ -73,10 +73,7 @@ struct PostgresSearchRepository: SearchRepository {
                 sharing = .members([])
                 listed[entries.count] = id
             }
-            let markingsJSON = try row.text("markings")
-            let markings =
-                try [Marking](storedJSON: markingsJSON)?.map(\.text)
-                ?? JSONDecoder().decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
+            let markings = try [Marking].stored(try row.text("markings")).map(\.text)
             entries.append(
                 SearchEntry(
                     id: WeaponRecord.ID(id),
@@ -103,11 +100,6 @@ struct PostgresSearchRepository: SearchRepository {
             for (index, id) in listed { entries[index].sharing = .members(shares[id] ?? []) }
         }
         return entries
-    }
-
-    /// The one field of a stored marking that the index reads.
-    private struct MarkingText: Decodable {
-        var text: String
     }
 
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {

@@ -179,11 +179,10 @@ struct PostgresWeaponRecordRepository: WeaponRecordRepository {
             )
             for row in shareRows { shares[try row.uuid("record_id"), default: []].append(try row.member("member_code")) }
         }
-        let decoder = JSONDecoder.snakeCase
-        return try rows.map { try record($0, shares: shares, decoder: decoder) }
+        return try rows.map { try record($0, shares: shares) }
     }
 
-    private static func record(_ row: PostgresRandomAccessRow, shares: [UUID: [MemberCode]], decoder: JSONDecoder) throws -> WeaponRecord {
+    private static func record(_ row: PostgresRandomAccessRow, shares: [UUID: [MemberCode]]) throws -> WeaponRecord {
         let id = try row.uuid("id")
         let sharing: Sharing =
             switch try row.text("sharing_mode") {
@@ -208,7 +207,7 @@ struct PostgresWeaponRecordRepository: WeaponRecordRepository {
             calibre: try row.optionalText("calibre"),
             serialNumber: try row.optionalText("serial_number"),
             serialObliterated: try row.enumeration("serial_obliterated"),
-            markings: try decoder.decode([Marking].self, from: Data(try row.text("markings").utf8)),
+            markings: try .stored(try row.text("markings")),
             countryOfManufacture: try row.optionalText("country_of_manufacture"),
             yearOfManufacture: try row.optionalInt("year_of_manufacture"),
             importCountry: try row.optionalText("import_country"),

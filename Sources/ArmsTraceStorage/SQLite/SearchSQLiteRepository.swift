@@ -26,7 +26,6 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                     FROM weapon_record WHERE rowid > ? ORDER BY rowid LIMIT ?
                     """
             )
-            let decoder = JSONDecoder()
             try statement.run(
                 { binder in
                     binder.int(Int(start))
@@ -46,10 +45,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                         sharing = .members([])
                         listed[entries.count] = id
                     }
-                    let markingsJSON = row.text(10) ?? "[]"
-                    let markings =
-                        try [Marking](storedJSON: markingsJSON)?.map(\.text)
-                        ?? decoder.decode([MarkingText].self, from: Data(markingsJSON.utf8)).map(\.text)
+                    let markings = try [Marking].stored(row.text(10) ?? "[]").map(\.text)
                     entries.append(
                         SearchEntry(
                             id: recordID,
@@ -95,11 +91,6 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
                 isLast: entries.count < limit
             )
         }
-    }
-
-    /// The one field of a stored marking that the index reads.
-    private struct MarkingText: Decodable {
-        var text: String
     }
 
     func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {

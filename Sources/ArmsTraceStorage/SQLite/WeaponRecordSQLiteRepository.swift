@@ -176,14 +176,12 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
                 if let code = MemberCode(row["member_code"]) { shares[row["record_id"], default: []].append(code) }
             }
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         guard let first = rows.first else { return [] }
         let indexes = Dictionary(uniqueKeysWithValues: first.columnNames.enumerated().map { ($1, $0) })
-        return try rows.map { row in try record(IndexedRow(row: row, indexes: indexes), shares: shares, decoder: decoder) }
+        return try rows.map { row in try record(IndexedRow(row: row, indexes: indexes), shares: shares) }
     }
 
-    private static func record(_ row: IndexedRow, shares: [String: [MemberCode]], decoder: JSONDecoder) throws -> WeaponRecord {
+    private static func record(_ row: IndexedRow, shares: [String: [MemberCode]]) throws -> WeaponRecord {
         let id = row.text("id")
         guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row.text("owner_code")),
             let category = WeaponCategory(rawValue: row.text("category")), let status = RecordStatus(rawValue: row.text("status")),
@@ -212,7 +210,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             calibre: row.optionalText("calibre"),
             serialNumber: row.optionalText("serial_number"),
             serialObliterated: obliterated,
-            markings: try Self.markings(row.text("markings"), decoder: decoder),
+            markings: try .stored(row.text("markings")),
             countryOfManufacture: row.optionalText("country_of_manufacture"),
             yearOfManufacture: row.optionalInt("year_of_manufacture"),
             importCountry: row.optionalText("import_country"),
@@ -230,13 +228,6 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             createdAt: row.date("created_at"),
             updatedAt: row.date("updated_at")
         )
-    }
-}
-
-extension WeaponRecordSQLiteRepository {
-    /// A row's markings, read directly when in the form the store writes, decoded otherwise.
-    static func markings(_ json: String, decoder: JSONDecoder) throws -> [Marking] {
-        try [Marking](storedJSON: json) ?? decoder.decode([Marking].self, from: Data(json.utf8))
     }
 }
 

@@ -63,7 +63,7 @@ struct RecordController {
 
     /// The member's own records as CSV (`?format=csv`, the default; the import's format) or JSON.
     @Sendable func export(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await exports.response(format: try Self.format(request), by: context.actor)
+        try await exports.response(to: request, by: context.actor)
     }
 
     @Sendable func history(_ request: Request, context: AuthenticatedContext) async throws -> History {
@@ -92,13 +92,6 @@ struct RecordController {
             throw APIError.badParameter("If-Match", "'\(text)' is not an ETag of this API, such as \"v3\"")
         }
         return version
-    }
-
-    /// The `format` of an export: csv (the default) or json.
-    static func format(_ request: Request) throws -> ExportFormat {
-        guard let text = try request.uri.queryParameters.get("format").present("format") else { return .csv }
-        guard let format = ExportFormat(rawValue: text) else { throw APIError.badParameter("format", "'\(text)' is not csv or json") }
-        return format
     }
 
     static func query(_ request: Request) throws -> RecordQuery {

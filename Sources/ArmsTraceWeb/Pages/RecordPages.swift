@@ -185,7 +185,7 @@ struct RecordPages {
     /// The member's own records as a download, CSV or JSON, as the API gives them; a `format` that is neither is
     /// a 400 page that says so, as the API answers it.
     @Sendable func export(_ request: Request, context: WebContext) async throws -> Response {
-        try await exports.response(format: try RecordController.format(request), by: context.actor)
+        try await exports.response(to: request, by: context.actor)
     }
 
     @Sendable func uploadForm(_ request: Request, context: WebContext) async throws -> Response {

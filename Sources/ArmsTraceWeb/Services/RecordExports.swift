@@ -18,10 +18,12 @@ struct RecordExports: Sendable {
     let store: any Store
     let limiter: ExportLimiter
 
-    /// The actor's member's records in `format`, as an attachment named after the member and the day.
-    /// - Throws: `.forbidden` for a role that may not change records (an export is the import's counterpart);
-    ///   `.limitReached` while too many exports run (see ``ExportLimiter``).
-    func response(format: ExportFormat, by actor: Actor) async throws -> Response {
+    /// The actor's member's records in the request's `format` (csv, the default, or json), as an attachment named
+    /// after the member and the day.
+    /// - Throws: a bad parameter for a `format` that is neither; `.forbidden` for a role that may not change records
+    ///   (an export is the import's counterpart); `.limitReached` while too many exports run (see ``ExportLimiter``).
+    func response(to request: Request, by actor: Actor) async throws -> Response {
+        let format = try Self.format(request)
         try actor.require(.editRecords)
         let permit = try limiter.permit(for: actor.member)
         let spool = try SpoolFile()
@@ -44,6 +46,15 @@ struct RecordExports: Sendable {
                 try await writer.finish(nil)
             }
         )
+    }
+}
+
+extension RecordExports {
+    /// The `format` of an export: csv (the default) or json.
+    static func format(_ request: Request) throws -> ExportFormat {
+        guard let text = try request.uri.queryParameters.get("format").present("format") else { return .csv }
+        guard let format = ExportFormat(rawValue: text) else { throw APIError.badParameter("format", "'\(text)' is not csv or json") }
+        return format
     }
 }
 

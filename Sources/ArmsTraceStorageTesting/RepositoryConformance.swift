@@ -302,7 +302,7 @@ public struct RepositoryConformance: Sendable {
     func talliesCountOwnRecordsByMonth() async throws {
         let repositories = try await seeded()
         let ken = officer(Self.ken)
-        _ = try await repositories.records.create(Self.details("T-1"), by: ken)
+        let first = try await repositories.records.create(Self.details("T-1"), by: ken)
         _ = try await repositories.records.create(Self.details("T-2"), by: ken)
         var undated = Self.details("T-3", status: .lost)
         undated.event = WeaponRecord.Event()
@@ -318,6 +318,17 @@ public struct RepositoryConformance: Sendable {
         #expect(try await repositories.records.tally(owner: Self.ken, sinceMonth: "2024-04").seizedByMonth.isEmpty, "before the first month")
         let none = try await repositories.records.tally(owner: Self.fra, sinceMonth: "2024-01")
         #expect(none.byStatusAndCategory.isEmpty && none.enteredByMonth.isEmpty && none.seizedByMonth.isEmpty)
+
+        // A change of status moves the record from one count to another.
+        _ = try await repositories.records.update(first.id, details: Self.details("T-1", status: .destroyed), expectedVersion: 1, by: ken)
+        let changed = try await repositories.records.tally(owner: Self.ken, sinceMonth: "2024-01")
+        #expect(
+            changed.byStatusAndCategory
+                == [.init(.seized, .revolverPistol): 1, .init(.destroyed, .revolverPistol): 1, .init(.lost, .assaultRifle): 1]
+        )
+        #expect(changed.enteredByMonth == [month: 3])
+        #expect(changed.seizedByMonth == ["2024-03": 1])
+        #expect(try await repositories.records.count(owner: Self.ken) == 3)
     }
 
     func concurrentCreatesKeepEveryRecord() async throws {

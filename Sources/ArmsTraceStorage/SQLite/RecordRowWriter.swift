@@ -3,7 +3,8 @@ import Crypto
 import Foundation
 import GRDB
 
-/// Writes weapon records, their sharing lists and their history entries inside a transaction that the caller holds.
+/// Writes weapon records, their sharing lists, their history entries and their counts (``RecordCounts``) inside a
+/// transaction that the caller holds.
 ///
 /// Both the API's single-record writes and bulk imports go through here, with statements prepared once and bound
 /// directly (``FastStatement``), so that a million rows cost a million executions, not a million parses.
@@ -23,8 +24,8 @@ struct RecordRowWriter {
     }
 
     /// Details with everything derived from them that a write binds: computed once, and for bulk imports on the
-    /// reading thread, off the writer's.
-    struct PreparedDetails: Sendable {
+    /// reading thread, off the writer's. A class, so that handing one between the threads copies no field.
+    final class PreparedDetails: Sendable {
         let details: WeaponRecord.Details
         /// The SHA-256 of the canonical JSON: equal hashes mean nothing changed.
         let hash: Data
@@ -55,8 +56,17 @@ struct RecordRowWriter {
     private let deleteShares: FastStatement
     private let insertShare: FastStatement
     private let findByReference: FastStatement
+    private let counts = RecordCounts.Changes()
 
-    init(_ db: Database) throws {
+    /// Runs `body` with a writer for the transaction of `db`, then writes the counts of what it wrote.
+    static func within<T>(_ db: Database, _ body: (RecordRowWriter) throws -> T) throws -> T {
+        let writer = try RecordRowWriter(db)
+        let result = try body(writer)
+        try writer.counts.write(to: db)
+        return result
+    }
+
+    private init(_ db: Database) throws {
         self.db = db
         insertRecord = try FastStatement(
             db,
@@ -127,7 +137,7 @@ struct RecordRowWriter {
         guard let current = try WeaponRecordSQLiteRepository.fetch(db, id: existingID) else {
             throw StorageError("record \(existingID) vanished")
         }
-        try update(existingID, from: current.details, to: prepared, version: existing.version + 1, by: actor, at: now)
+        try update(current, to: prepared, by: actor, at: now)
         return .updated(existingID)
     }
 
@@ -147,19 +157,15 @@ struct RecordRowWriter {
         guard insertRecord.changes == 1 else { return false }
         try insertShares(prepared.details.sharing, for: key)
         try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
+        counts.add(Self.countKey(prepared.details, owner: actor.member, entered: now.text), by: 1)
         return true
     }
 
-    /// Replaces a record's details, sets its version and appends an `updated` history entry holding the old details.
-    func update(
-        _ id: WeaponRecord.ID,
-        from old: WeaponRecord.Details,
-        to prepared: PreparedDetails,
-        version: Int,
-        by actor: Actor,
-        at now: Timestamp
-    ) throws {
-        let key = id.description
+    /// Replaces the details of the record `current`, moves it to the next version and appends an `updated` history
+    /// entry holding its old details.
+    func update(_ current: WeaponRecord, to prepared: PreparedDetails, by actor: Actor, at now: Timestamp) throws {
+        let key = current.id.description
+        let version = current.version + 1
         try updateRecord.run { bind in
             Self.bindDetails(prepared, to: &bind)
             bind.text(now.text)
@@ -168,7 +174,21 @@ struct RecordRowWriter {
         }
         try deleteShares.run { $0.text(key) }
         try insertShares(prepared.details.sharing, for: key)
-        try appendHistory(key, version: version, action: .updated, previous: old.snapshotJSON(), by: actor, at: now)
+        try appendHistory(key, version: version, action: .updated, previous: current.details.snapshotJSON(), by: actor, at: now)
+        let entered = Timestamp(current.createdAt).text
+        counts.add(Self.countKey(current.details, owner: current.owner, entered: entered), by: -1)
+        counts.add(Self.countKey(prepared.details, owner: current.owner, entered: entered), by: 1)
+    }
+
+    /// The group of `weapon_record_count` that a record with these details falls in.
+    private static func countKey(_ details: WeaponRecord.Details, owner: MemberCode, entered: String) -> RecordCounts.Key {
+        RecordCounts.Key(
+            owner: owner.rawValue,
+            status: details.status.rawValue,
+            category: details.category.rawValue,
+            enteredMonth: entered.prefix(7),
+            eventMonth: details.event.date?.description.prefix(7) ?? ""
+        )
     }
 
     /// Binds the details' columns and hash, in the order both the INSERT (after id and owner) and the UPDATE list them.

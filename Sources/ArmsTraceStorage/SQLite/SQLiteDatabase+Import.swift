@@ -109,33 +109,34 @@ extension SQLiteDatabase {
         into report: inout ImportReport,
         by actor: Actor
     ) throws -> Bool {
-        let writer = try RecordRowWriter(db)
         let now = RecordRowWriter.Timestamp(job.startedAt)
         var stored = 0
         // Rows tend to come in runs of new ones (a first upload) or known ones (a re-upload): try each row the way
         // the previous one turned out.
         var expectExisting = false
-        while stored < limit {
-            guard let batch = reader.next() else { return true }
-            for item in batch {
-                guard case .record(let line, let prepared) = item else {
-                    if case .failure(let error) = item { throw error }
-                    throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
+        return try RecordRowWriter.within(db) { writer in
+            while stored < limit {
+                guard let batch = reader.next() else { return true }
+                for item in batch {
+                    guard case .record(let line, let prepared) = item else {
+                        if case .failure(let error) = item { throw error }
+                        throw StorageError("the file changed while it was imported: its rows no longer pass the check they passed")
+                    }
+                    let outcome = try writer.upsert(prepared, expectExisting: expectExisting, by: actor, at: now)
+                    if case .created = outcome { expectExisting = false } else { expectExisting = true }
+                    switch outcome {
+                    case .created: report.created += 1
+                    case .updated: report.updated += 1
+                    case .unchanged: report.unchanged += 1
+                    case .repeated:
+                        throw StorageError("the file changed while it was imported: '\(prepared.details.externalRef)' is now on two lines")
+                    }
+                    report.lastLine = line
+                    stored += 1
                 }
-                let outcome = try writer.upsert(prepared, expectExisting: expectExisting, by: actor, at: now)
-                if case .created = outcome { expectExisting = false } else { expectExisting = true }
-                switch outcome {
-                case .created: report.created += 1
-                case .updated: report.updated += 1
-                case .unchanged: report.unchanged += 1
-                case .repeated:
-                    throw StorageError("the file changed while it was imported: '\(prepared.details.externalRef)' is now on two lines")
-                }
-                report.lastLine = line
-                stored += 1
             }
+            return false
         }
-        return false
     }
 }
 

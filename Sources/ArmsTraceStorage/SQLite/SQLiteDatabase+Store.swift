@@ -5,10 +5,11 @@ import GRDB
 extension SQLiteDatabase: Store {
     public func insertRecords(_ records: [GeneratedRecord]) async throws {
         try await writer.translatedWrite { db in
-            let rowWriter = try RecordRowWriter(db)
-            for record in records {
-                guard try rowWriter.insert(.init(record.details), id: record.id, by: .commandLine(for: record.owner), at: .init(record.enteredAt))
-                else { throw DomainError.conflict("record \(record.details.externalRef) of \(record.owner) exists already") }
+            try RecordRowWriter.within(db) { rowWriter in
+                for record in records {
+                    guard try rowWriter.insert(.init(record.details), id: record.id, by: .commandLine(for: record.owner), at: .init(record.enteredAt))
+                    else { throw DomainError.conflict("record \(record.details.externalRef) of \(record.owner) exists already") }
+                }
             }
         }
     }
@@ -56,7 +57,10 @@ extension SQLiteDatabase: Store {
         }
     }
 
-    public func finishCopy() async throws {}
+    /// Counts the copied records (``RecordCounts``): the copy wrote their rows directly.
+    public func finishCopy() async throws {
+        try await writer.write { db in try db.execute(sql: RecordCounts.rebuild) }
+    }
 
     public func close() async {}
 

@@ -754,6 +754,25 @@ enum SQLiteMigrations {
                     """
             )
         }
+        // The records' counts by status, category and month, kept by every write of a record (RecordCounts),
+        // replace the index the tally read, whose upkeep cost half of a bulk import's time.
+        migrator.registerMigration("2026-11-30-21-record-counts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE weapon_record_count (
+                        owner_code TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        entered_month TEXT NOT NULL,
+                        event_month TEXT NOT NULL,
+                        records INTEGER NOT NULL CHECK (records >= 0),
+                        PRIMARY KEY (owner_code, status, category, entered_month, event_month)
+                    ) WITHOUT ROWID;
+                    DROP INDEX weapon_record_tally;
+                    """
+            )
+            try db.execute(sql: RecordCounts.rebuild)
+        }
         return migrator
     }
 }

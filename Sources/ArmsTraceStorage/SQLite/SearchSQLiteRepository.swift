@@ -220,14 +220,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
             var details = current.details
             if !details.sharing.includes(searcher) {
                 details.sharing = .members(Array(Set(details.sharing.memberCodes + [searcher])).sorted())
-                try RecordRowWriter(db).update(
-                    recordID,
-                    from: current.details,
-                    to: .init(details),
-                    version: current.version + 1,
-                    by: actor,
-                    at: .init(now)
-                )
+                try RecordRowWriter.within(db) { try $0.update(current, to: .init(details), by: actor, at: .init(now)) }
             }
             let release = HitRelease(noticeID: noticeID, recordID: recordID, releasedTo: searcher, releasedBy: actor.userID, releasedAt: now)
             try db.execute(

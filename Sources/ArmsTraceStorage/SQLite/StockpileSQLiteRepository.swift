@@ -118,7 +118,7 @@ struct StockpileSQLiteRepository: StockpileRepository, SQLiteRepository {
             if case .reportLoss(let loss) = step {
                 let recordID = WeaponRecord.ID.generate(at: now)
                 let details = current.lossRecord(loss, country: lossCountry)
-                guard try RecordRowWriter(db).insert(.init(details), id: recordID, by: actor, at: .init(now)) else {
+                guard try RecordRowWriter.within(db, { try $0.insert(.init(details), id: recordID, by: actor, at: .init(now)) }) else {
                     throw DomainError.conflict("a record \(details.externalRef) exists already")
                 }
                 try AuditChain.append(db, AuditEvent(.recordCreate, by: actor, subject: "record:\(recordID)", detail: details.externalRef))

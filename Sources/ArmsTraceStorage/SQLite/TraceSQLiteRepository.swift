@@ -241,15 +241,20 @@ struct TraceSQLiteRepository: TraceRepository, SQLiteRepository {
     }
 
     func seizureCounts(of member: MemberCode, year: Int) async throws -> SeizureCounts {
-        // Two queries: the weapons from the covering index weapon_record_tally alone, and the few of them whose trace
-        // established the origin from the member's closed requests, so that no record's row is read for the count.
+        // Two queries: the weapons from the records' counts (weapon_record_count), and the few of them whose trace
+        // established the origin from the member's closed requests, so that only those records' rows are read.
         let year = String(format: "%04d", year)
         let counted = "r.status IN ('seized', 'found', 'surrendered') AND substr(coalesce(r.event_date, r.created_at), 1, 4) = ?"
         return try await read { db in
             var counts = SeizureCounts(seized: 0, found: 0, surrendered: 0, originEstablished: 0)
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT r.status, count(*) AS weapons FROM weapon_record r WHERE r.owner_code = ? AND \(counted) GROUP BY r.status",
+                sql: """
+                    SELECT status, sum(records) AS weapons FROM weapon_record_count
+                    WHERE owner_code = ? AND status IN ('seized', 'found', 'surrendered')
+                    AND substr(CASE event_month WHEN '' THEN entered_month ELSE event_month END, 1, 4) = ?
+                    GROUP BY status
+                    """,
                 arguments: [member.rawValue, year]
             )
             for row in rows {

@@ -10,7 +10,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
     func create(_ details: WeaponRecord.Details, by actor: Actor) async throws -> WeaponRecord {
         try await writer.translatedWrite(conflict: Self.duplicateReference(details)) { db in
             let id = WeaponRecord.ID.generate()
-            guard try RecordRowWriter(db).insert(.init(details), id: id, by: actor, at: .init(Date())) else {
+            guard try RecordRowWriter.within(db, { try $0.insert(.init(details), id: id, by: actor, at: .init(Date())) }) else {
                 throw DomainError.conflict(Self.duplicateReference(details))
             }
             try AuditChain.append(db, AuditEvent(.recordCreate, by: actor, subject: "record:\(id)", detail: details.externalRef))
@@ -35,7 +35,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
                 )
             }
             guard current.details != details else { return current }
-            try RecordRowWriter(db).update(id, from: current.details, to: .init(details), version: current.version + 1, by: actor, at: .init(Date()))
+            try RecordRowWriter.within(db) { try $0.update(current, to: .init(details), by: actor, at: .init(Date())) }
             try AuditChain.append(
                 db,
                 AuditEvent(.recordUpdate, by: actor, subject: "record:\(id)", detail: "version \(current.version + 1)")
@@ -100,28 +100,30 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
     func count(owner: MemberCode?) async throws -> Int {
         try await read { db in
             if let owner {
-                return try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record WHERE owner_code = ?", arguments: [owner.rawValue]) ?? 0
+                let sql = "SELECT coalesce(sum(records), 0) FROM weapon_record_count WHERE owner_code = ?"
+                return try Int.fetchOne(db, sql: sql, arguments: [owner.rawValue]) ?? 0
             }
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record") ?? 0
         }
     }
 
     func tally(owner: MemberCode, sinceMonth: String) async throws -> RecordTally.Counts {
-        // Three small groupings over the covering index weapon_record_tally, never the table's rows.
+        // Three small groupings of the member's rows of weapon_record_count, never the records themselves.
         try await read { db in
-            // Counted here rather than by GROUP BY, which would sort every entry of the member's range first.
             var pairs: [RecordTally.StatusAndCategory: Int] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT status, category FROM weapon_record WHERE owner_code = ?", arguments: [owner.rawValue])
-            var texts: [String: Int] = [:]
-            while let row = try rows.next() {
-                texts[(row[0] as String) + "\u{0}" + (row[1] as String), default: 0] += 1
-            }
-            for (text, count) in texts {
-                let parts = text.split(separator: "\u{0}").map(String.init)
-                guard parts.count == 2, let status = RecordStatus(rawValue: parts[0]), let category = WeaponCategory(rawValue: parts[1]) else {
-                    throw StorageError("weapon_record holds an unknown status or category")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, category, sum(records) AS n FROM weapon_record_count WHERE owner_code = ?
+                    GROUP BY 1, 2 HAVING n > 0
+                    """,
+                arguments: [owner.rawValue]
+            )
+            for row in rows {
+                guard let status = RecordStatus(rawValue: row["status"]), let category = WeaponCategory(rawValue: row["category"]) else {
+                    throw StorageError("weapon_record_count holds an unknown status or category")
                 }
-                pairs[.init(status, category)] = count
+                pairs[.init(status, category)] = row["n"]
             }
             func byMonth(_ sql: String) throws -> [String: Int] {
                 let rows = try Row.fetchAll(db, sql: sql, arguments: [owner.rawValue, sinceMonth])
@@ -131,14 +133,14 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
                 byStatusAndCategory: pairs,
                 enteredByMonth: try byMonth(
                     """
-                    SELECT substr(created_at, 1, 7) AS month, count(*) AS n FROM weapon_record
-                    WHERE owner_code = ? AND created_at >= ? GROUP BY month
+                    SELECT entered_month AS month, sum(records) AS n FROM weapon_record_count
+                    WHERE owner_code = ? AND entered_month >= ? GROUP BY month HAVING n > 0
                     """
                 ),
                 seizedByMonth: try byMonth(
                     """
-                    SELECT substr(event_date, 1, 7) AS month, count(*) AS n FROM weapon_record
-                    WHERE owner_code = ? AND status = 'seized' AND event_date >= ? GROUP BY month
+                    SELECT event_month AS month, sum(records) AS n FROM weapon_record_count
+                    WHERE owner_code = ? AND status = 'seized' AND event_month >= ? GROUP BY month HAVING n > 0
                     """
                 )
             )

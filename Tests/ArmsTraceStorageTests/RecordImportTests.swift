@@ -62,6 +62,13 @@ import Testing
         #expect(history.map(\.version) == [1, 2])
         #expect(history[1].changes == [.init(field: "status", from: .string("seized"), to: .string("destroyed"))])
         #expect(history[1].channel == .cli)
+        let counts = try await database.repositories.records.tally(owner: MemberCode("KEN")!, sinceMonth: "2000-01").byStatusAndCategory
+        #expect(counts.values.reduce(0, +) == 3, "the updated record moved in the counts, it was not counted twice")
+        #expect(counts[.init(.destroyed, .assaultRifle)] == 1)
+        if let sqlite = database as? SQLiteDatabase {
+            #expect(try await sqlite.pragma("foreign_keys") == "1")
+            #expect(try await sqlite.pragma("foreign_key_check") == nil, "every reference the import wrote is whole")
+        }
     }
 
     @Test(arguments: StoreKind.available) func badRowsAreAllReportedAndNothingChanges(kind: StoreKind) async throws {
@@ -198,6 +205,11 @@ import Testing
         #expect(resumed.resumedAfterLine == kept.count + 1)
         #expect((resumed.created, resumed.updated, resumed.unchanged) == (3000, 0, 0), "the report counts the whole file")
         #expect(try await database.repositories.records.count(owner: nil) == 3000)
+        #expect(try await database.repositories.records.count(owner: MemberCode("KEN")!) == 3000, "the interrupted batch left no count behind")
+        if let sqlite = database as? SQLiteDatabase {
+            #expect(try await sqlite.pragma("foreign_keys") == "1", "the import's batches turn the checks back on, a failed one too")
+            #expect(try await sqlite.pragma("foreign_key_check") == nil, "every reference the import wrote is whole")
+        }
         let again = try await database.importCSV(Self.csv(rows: 3000), batchRows: 300)
         #expect(again.resumedAfterLine == nil && again.unchanged == 3000, "a finished import is not resumed")
     }

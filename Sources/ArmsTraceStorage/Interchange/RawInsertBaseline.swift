@@ -28,8 +28,9 @@ public enum RawInsertBaseline {
 
 extension RawInsertBaseline {
     /// The ceiling SQLite itself sets on ArmsTrace's schema: copies the records, sharing lists and history of the
-    /// database at `source` into a new, migrated database at `path` with `INSERT … SELECT`, in one transaction,
-    /// so no application code runs per row, only SQLite's own work for the same rows, constraints and indexes.
+    /// database at `source` into a new, migrated database at `path` with `INSERT … SELECT`, in one transaction, so
+    /// no application code runs per row, only SQLite's own work for the same rows, constraints and indexes; foreign
+    /// keys unchecked, as the import writes them.
     /// - Returns: how long the copy and the commit took.
     public static func schemaCeiling(copying source: String, to path: String) throws -> Duration {
         let database = try SQLiteDatabase(path: path)
@@ -39,15 +40,18 @@ extension RawInsertBaseline {
             try db.execute(sql: "INSERT INTO member SELECT * FROM source.member")
         }
         let start = ContinuousClock.now
-        try database.writer.write { db in
-            try db.execute(sql: "PRAGMA cache_size = -524288")
-            try db.execute(
-                sql: """
-                    INSERT INTO weapon_record SELECT * FROM source.weapon_record;
-                    INSERT INTO weapon_record_share SELECT * FROM source.weapon_record_share;
-                    INSERT INTO weapon_record_history SELECT * FROM source.weapon_record_history;
-                    """
-            )
+        try database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -524288; PRAGMA foreign_keys = OFF")
+            try db.inTransaction {
+                try db.execute(
+                    sql: """
+                        INSERT INTO weapon_record SELECT * FROM source.weapon_record;
+                        INSERT INTO weapon_record_share SELECT * FROM source.weapon_record_share;
+                        INSERT INTO weapon_record_history SELECT * FROM source.weapon_record_history;
+                        """
+                )
+                return .commit
+            }
         }
         return ContinuousClock.now - start
     }

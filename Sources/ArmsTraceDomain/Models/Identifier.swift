@@ -107,18 +107,18 @@ extension UUID {
     /// UUIDs made in one process never go backwards: within one millisecond the counter orders them, so records
     /// created in a burst (a bulk import) keep their order.
     public static func version7(at date: Date = Date()) -> UUID {
-        let (millis, counter) = monotonicClock.withLock { state -> (UInt64, UInt16) in
+        let (millis, counter, random) = monotonicClock.withLock { state -> (UInt64, UInt16, UInt64) in
             let now = UInt64(max(0, date.timeIntervalSince1970 * 1000))
             if now > state.millis {
-                state = (now, UInt16.random(in: 0..<0x400))
+                (state.millis, state.counter) = (now, UInt16.random(in: 0..<0x400))
             } else if state.counter < 0xFFF {
                 state.counter += 1
             } else {
-                state = (state.millis + 1, 0)
+                (state.millis, state.counter) = (state.millis + 1, 0)
             }
-            return state
+            return (state.millis, state.counter, state.randomBits.next())
         }
-        return version7(millis: millis, counter: counter, random: UInt64.random(in: .min ... .max))
+        return version7(millis: millis, counter: counter, random: random)
     }
 
     /// A version 7 UUID drawn from the given generator (deterministic demo data uses a seeded one).
@@ -127,7 +127,30 @@ extension UUID {
         return version7(millis: UInt64(max(0, date.timeIntervalSince1970 * 1000)), counter: UInt16(random >> 52), random: random)
     }
 
-    private static let monotonicClock = Mutex<(millis: UInt64, counter: UInt16)>((0, 0))
+    private static let monotonicClock = Mutex(MonotonicClock())
+
+    /// The last UUID's millisecond and counter, and random bits for the next ones.
+    private struct MonotonicClock {
+        var millis: UInt64 = 0
+        var counter: UInt16 = 0
+        var randomBits = RandomBits()
+    }
+
+    /// The system's random bits, fetched a few kilobytes at a time: a bulk import makes a million UUIDs, and one
+    /// system call for each cost more than the rest of making them.
+    private struct RandomBits {
+        private var words = [UInt64](repeating: 0, count: 512)
+        private var used = 512
+
+        mutating func next() -> UInt64 {
+            if used == words.count {
+                words.withUnsafeMutableBytes { bytes in arc4random_buf(bytes.baseAddress!, bytes.count) }
+                used = 0
+            }
+            defer { used += 1 }
+            return words[used]
+        }
+    }
 
     private static func version7(millis: UInt64, counter: UInt16, random: UInt64) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)

@@ -38,6 +38,8 @@ let package = Package(
         ),
         // libxcrypt from Debian (libcrypt-dev): bcrypt for passwords.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        // SQLite's process-wide settings (threading mode, memory statistics), set through its variadic C call.
+        .systemLibrary(name: "CSQLiteSettings", path: "Sources/CSQLiteSettings", providers: [.apt(["libsqlite3-dev"])]),
         // Storage: the repository contracts on SQLite (GRDB) and PostgreSQL (PostgresNIO), the CSV importer and
         // exporter, the copy between stores.
         .target(
@@ -45,6 +47,7 @@ let package = Package(
             dependencies: [
                 "ArmsTraceDomain",
                 "CCrypt",
+                "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

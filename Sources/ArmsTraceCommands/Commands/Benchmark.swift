@@ -2,6 +2,7 @@ import ArgumentParser
 import ArmsTraceDomain
 import ArmsTraceStorage
 import Foundation
+import Synchronization
 
 extension ArmsTraceCommand {
     /// `armstrace benchmark …`: measurements printed side by side, as ratios within one run.
@@ -57,8 +58,12 @@ extension ArmsTraceCommand {
                 let actor = Actor.commandLine(for: MemberCode("KEN")!)
 
                 clock = ContinuousClock.now
-                let first = try await database.importRecords(csvAt: csvPath, by: actor)
+                let checked = Mutex<Duration?>(nil)
+                var options = ImportOptions()
+                options.onChecked = { [clock] _ in checked.withLock { $0 = ContinuousClock.now - clock } }
+                let first = try await database.importRecords(by: actor, from: .file(at: csvPath), options: options)
                 let importTime = ContinuousClock.now - clock
+                let checkTime = checked.withLock { $0 } ?? .zero
                 guard first.accepted, first.created == rows else {
                     throw ValidationError("the import failed: \(first.problems.prefix(3).map(\.description).joined(separator: "; "))")
                 }
@@ -94,6 +99,8 @@ extension ArmsTraceCommand {
                 print("")
                 print("rows                                  \(rows)")
                 print(line("ArmsTrace import (CSV → records)", importTime, importRate))
+                print(line("  of which the check (whole file)", checkTime, Double(rows) / checkTime.seconds))
+                print(line("  and the storing", importTime - checkTime, Double(rows) / (importTime - checkTime).seconds))
                 print(line("ArmsTrace re-import (unchanged)", reimportTime, Double(second.unchanged) / reimportTime.seconds))
                 print(line("SQLite raw insert (same rows)", baseline, baselineRate))
                 print(line("SQLite copy into ArmsTrace schema", ceiling, Double(rows) / ceiling.seconds))

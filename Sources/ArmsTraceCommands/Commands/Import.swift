@@ -47,6 +47,10 @@ extension ArmsTraceCommand {
             var options = ImportOptions(dryRun: dryRun, batchRows: batchRows)
             options.onProblem = { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             if progress {
+                options.onChecked = { report in
+                    let seconds = (ContinuousClock.now - start).seconds
+                    FileHandle.standardOutput.write(Data(String(format: "Checked %d rows in %.2f s: no problems.\n", report.rows, seconds).utf8))
+                }
                 options.onCommit = { report in
                     let stored = report.created + report.updated + report.unchanged
                     FileHandle.standardOutput.write(Data("Committed through line \(report.lastLine): \(stored) of \(report.rows) rows.\n".utf8))

@@ -12,22 +12,29 @@ enum ImportCheck {
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
     /// references themselves, so a chance agreement of hashes never passes for a repeat.
     /// - Throws: an I/O error when the file cannot be read.
+    /// - Parameter workers: threads that map and validate rows besides the one that parses (``ImportReader``).
     static func run(
         _ source: ImportSource,
         owner: MemberCode,
         members: Set<MemberCode>,
-        onProblem: @escaping @Sendable (RecordCSV.Problem) -> Void
+        workers: Int = 0,
+        options: ImportOptions
     ) async throws -> ImportReport {
-        try await offCooperativePool { try check(source, owner: owner, members: members, onProblem: onProblem) }
+        let report = try await offCooperativePool {
+            try check(source, owner: owner, members: members, workers: workers, onProblem: options.onProblem)
+        }
+        if report.accepted { options.onChecked(report) }
+        return report
     }
 
     private static func check(
         _ source: ImportSource,
         owner: MemberCode,
         members: Set<MemberCode>,
+        workers: Int,
         onProblem: (RecordCSV.Problem) -> Void
     ) throws -> ImportReport {
-        let reader = ImportReader(owner: owner, members: members, mode: .check, nextChunk: try source.open())
+        let reader = ImportReader(owner: owner, members: members, mode: .check, workers: workers, nextChunk: try source.open())
         reader.start()
         defer { reader.cancel() }
         var report = ImportReport()

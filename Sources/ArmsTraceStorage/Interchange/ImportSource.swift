@@ -66,6 +66,8 @@ public struct ImportOptions: Sendable {
     public var batchRows = 50_000
     /// Sees each problem as it is found.
     public var onProblem: @Sendable (RecordCSV.Problem) -> Void = { _ in }
+    /// Sees the check's report when the whole file passed it, before or while the first rows are stored.
+    public var onChecked: @Sendable (ImportReport) -> Void = { _ in }
     /// Sees the report so far each time a batch is committed (``ImportReport/lastLine`` is then stored).
     public var onCommit: @Sendable (ImportReport) -> Void = { _ in }
 

@@ -39,11 +39,15 @@ public struct ImportReport: Sendable, Equatable {
     }
 }
 
-/// The reading stage of an import: on a thread of its own, parses the CSV, maps each row to a record input,
-/// validates it and, when storing, prepares the clean details for binding (``RecordRowWriter/PreparedDetails``), and
-/// hands the results on in batches, in file order.
+/// The reading stage of an import: parses the CSV on a thread of its own, maps each row to a record input, validates
+/// it and, when storing, prepares the clean details for binding (``RecordRowWriter/PreparedDetails``); the results
+/// come out in batches, in file order.
 ///
-/// The queue between the stages holds a few batches at most, so memory stays flat whatever the file's size.
+/// The mapping and validating, three quarters of the work, can be shared among workers on threads of their own, a
+/// group of rows at a time: SQLite's check of a file, which nothing else runs beside, so takes every core (4.7 s
+/// instead of 5.7 s for a million rows, for half as much time again on the processors). Where the reading runs beside
+/// the storing, which needs a core of its own, the parsing thread does it all. At most a few groups are between the
+/// parsing and the taking of their results, so memory stays flat whatever the file's size.
 final class ImportReader: Sendable {
     /// What the reader makes of the file, item by item.
     enum Item: Sendable {
@@ -64,79 +68,105 @@ final class ImportReader: Sendable {
         /// Validates it: the first reading of an import.
         case check
         /// Validates and prepares the rows after line `skipThrough` (those an interrupted import stored), and skips
-        /// the others unread.
+        /// the others unmapped.
         case prepare(skipThrough: Int)
+    }
+
+    /// Rows parsed and waiting for a worker, with the header that names their fields.
+    private struct Group: Sendable {
+        let sequence: Int
+        let header: RecordCSV.Header
+        let rows: [CSVParser.Row]
     }
 
     private let owner: MemberCode
     private let members: Set<MemberCode>
     private let mode: Mode
+    private let workers: Int
     private let nextChunk: @Sendable () throws -> [UInt8]?
-    private let queue = BoundedQueue<[Item]>(capacity: 8)
+    private let groups = BoundedQueue<Group>(capacity: 4)
+    private let results = Reordering<[Item]>(inFlight: 8)
     static let batchSize = 256
 
-    init(owner: MemberCode, members: Set<MemberCode>, mode: Mode, nextChunk: @escaping @Sendable () throws -> [UInt8]?) {
+    /// - Parameter workers: how many threads map and validate the rows besides the parsing thread; with none, it
+    ///   does that itself.
+    init(
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        mode: Mode,
+        workers: Int = 0,
+        nextChunk: @escaping @Sendable () throws -> [UInt8]?
+    ) {
         self.owner = owner
         self.members = members
         self.mode = mode
+        self.workers = workers
         self.nextChunk = nextChunk
     }
 
-    /// Starts reading on a thread of its own.
+    /// Starts the parsing thread and the workers.
     func start() {
-        let thread = Thread { [self] in read() }
-        thread.name = "armstrace-import-reader"
-        thread.start()
+        let parsing = Thread { [self] in parse() }
+        parsing.name = "armstrace-import-parser"
+        parsing.start()
+        for index in 0..<workers {
+            let worker = Thread { [self] in work() }
+            worker.name = "armstrace-import-worker-\(index)"
+            worker.start()
+        }
     }
 
     /// The next batch, in file order; `nil` at the end.
-    func next() -> [Item]? { queue.receive() }
+    func next() -> [Item]? { results.receive() }
 
     /// Stops the reader early, as when the writer fails.
-    func cancel() { queue.cancel() }
+    func cancel() {
+        results.cancel()
+        groups.cancel()
+    }
 
-    private func read() {
+    /// Parses the file into groups of rows for the workers; handles the header, and the file's own problems, here.
+    private func parse() {
         let validator = RecordValidator(owner: owner)
         var parser = CSVParser()
         var header: RecordCSV.Header?
-        var batch: [Item] = []
-        batch.reserveCapacity(Self.batchSize)
+        var rows: [CSVParser.Row] = []
+        rows.reserveCapacity(Self.batchSize)
         struct Stop: Error {}
+        let skipThrough: Int
+        switch mode {
+        case .check: skipThrough = 0
+        case .prepare(let line): skipThrough = line
+        }
 
-        func emit(_ item: Item) throws {
-            batch.append(item)
-            if batch.count >= Self.batchSize {
-                guard queue.send(batch) else { throw Stop() }
-                batch.removeAll(keepingCapacity: true)
+        /// Hands on items made here, in their place among the groups.
+        func emit(_ items: [Item]) throws {
+            guard let sequence = results.reserve() else { throw Stop() }
+            results.put(items, at: sequence)
+        }
+        func flush() throws {
+            guard let header, !rows.isEmpty else { return }
+            guard let sequence = results.reserve() else { throw Stop() }
+            if workers == 0 {
+                results.put(rows.map { row in item(for: row, header: header, validator: validator) }, at: sequence)
+            } else {
+                guard groups.send(Group(sequence: sequence, header: header, rows: rows)) else { throw Stop() }
             }
+            rows.removeAll(keepingCapacity: true)
         }
         func handle(_ row: CSVParser.Row) throws {
-            guard let currentHeader = header else {
+            guard header != nil else {
                 do {
                     header = try RecordCSV.Header(row)
                 } catch {
-                    for problem in error.problems { try emit(.fileProblem(problem)) }
+                    try emit(error.problems.map { .fileProblem($0) })
                     throw Stop()
                 }
                 return
             }
-            if case .prepare(let skipThrough) = mode, row.line <= skipThrough { return }
-            do {
-                let details = try validator.validate(try currentHeader.input(row))
-                let unknown = details.sharing.memberCodes.filter { !members.contains($0) }
-                guard unknown.isEmpty else {
-                    let reason = "unknown members: " + unknown.map(\.rawValue).joined(separator: ", ")
-                    return try emit(.rejected([.init(line: row.line, column: "sharing", reason: reason)]))
-                }
-                switch mode {
-                case .check: try emit(.checked(line: row.line, reference: details.externalRef))
-                case .prepare: try emit(.record(line: row.line, details: RecordRowWriter.PreparedDetails(details)))
-                }
-            } catch let list as RecordCSV.ProblemList {
-                try emit(.rejected(list.problems))
-            } catch DomainError.invalid(let errors) {
-                try emit(.rejected(RecordCSV.problems(line: row.line, errors)))
-            }
+            guard row.line > skipThrough else { return }
+            rows.append(row)
+            if rows.count >= Self.batchSize { try flush() }
         }
 
         do {
@@ -144,17 +174,111 @@ final class ImportReader: Sendable {
                 try parser.parse(chunk, handle)
             }
             try parser.finish(handle)
+            try flush()
             if header == nil {
-                try emit(.fileProblem(.init(line: 1, column: nil, reason: "the file is empty; it needs a header row naming the columns")))
+                try emit([.fileProblem(.init(line: 1, column: nil, reason: "the file is empty; it needs a header row naming the columns"))])
             }
         } catch is Stop {
         } catch let error as CSVParser.SyntaxError {
-            try? emit(.fileProblem(.init(line: error.line, column: nil, reason: error.reason)))
+            try? flush()
+            try? emit([.fileProblem(.init(line: error.line, column: nil, reason: error.reason))])
         } catch {
-            try? emit(.failure(error))
+            try? flush()
+            try? emit([.failure(error)])
         }
-        if !batch.isEmpty { _ = queue.send(batch) }
-        queue.close()
+        groups.close()
+        results.close()
+    }
+
+    /// Maps, validates and prepares groups of rows until there are no more.
+    private func work() {
+        let validator = RecordValidator(owner: owner)
+        while let group = groups.receive() {
+            results.put(group.rows.map { row in item(for: row, header: group.header, validator: validator) }, at: group.sequence)
+        }
+    }
+
+    private func item(for row: CSVParser.Row, header: RecordCSV.Header, validator: RecordValidator) -> Item {
+        do {
+            let details = try validator.validate(try header.input(row))
+            let unknown = details.sharing.memberCodes.filter { !members.contains($0) }
+            guard unknown.isEmpty else {
+                let reason = "unknown members: " + unknown.map(\.rawValue).joined(separator: ", ")
+                return .rejected([.init(line: row.line, column: "sharing", reason: reason)])
+            }
+            switch mode {
+            case .check: return .checked(line: row.line, reference: details.externalRef)
+            case .prepare: return .record(line: row.line, details: RecordRowWriter.PreparedDetails(details))
+            }
+        } catch let list as RecordCSV.ProblemList {
+            return .rejected(list.problems)
+        } catch DomainError.invalid(let errors) {
+            return .rejected(RecordCSV.problems(line: row.line, errors))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// Results made out of order by several threads, taken in order by one: each gets its place in the sequence when
+/// its work is handed out, and at most `inFlight` places are given and not yet taken.
+///
+/// `@unchecked Sendable`: every access to the mutable state happens under `condition`'s lock.
+final class Reordering<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var ready: [Int: Element] = [:]
+    private var given = 0
+    private var taken = 0
+    private var closed = false
+    private var cancelled = false
+    private let inFlight: Int
+
+    init(inFlight: Int) { self.inFlight = inFlight }
+
+    /// The next place in the sequence, waiting while too many are given and not taken; `nil` once cancelled.
+    func reserve() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while given - taken >= inFlight && !cancelled { condition.wait() }
+        guard !cancelled else { return nil }
+        given += 1
+        return given - 1
+    }
+
+    /// The result for a place `reserve` gave.
+    func put(_ element: Element, at place: Int) {
+        condition.lock()
+        ready[place] = element
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The result of the next place, waiting for it; `nil` once every place given is taken and no more will be, or
+    /// once cancelled.
+    func receive() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready[taken] == nil && !(closed && taken == given) && !cancelled { condition.wait() }
+        guard !cancelled, let element = ready.removeValue(forKey: taken) else { return nil }
+        taken += 1
+        condition.broadcast()
+        return element
+    }
+
+    /// No more places will be reserved.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The receiver has stopped: whoever waits for a place stops waiting.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

@@ -17,7 +17,9 @@ extension SQLiteDatabase {
             let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
             guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
             async let fileHash = options.dryRun ? "" : source.sha256()
-            let check = try await ImportCheck.run(source, owner: actor.member, members: members, onProblem: options.onProblem)
+            // Nothing else runs beside SQLite's check: it takes every core.
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            let check = try await ImportCheck.run(source, owner: actor.member, members: members, workers: workers, options: options)
             guard check.accepted else { return check }
             let checked = (rows: check.rows, fileHash: try await fileHash)
             return try await withImportCache {

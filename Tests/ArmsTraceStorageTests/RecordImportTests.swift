@@ -33,6 +33,18 @@ import Testing
         let third = try await database.importCSV(mixed.joined(separator: "\n"))
         #expect((third.created, third.unchanged, third.updated) == (200, 150, 0), "new and known rows interleaved")
         #expect(try await database.repositories.records.count(owner: nil) == 700)
+        // Every record, new ones among known ones too, has its one `created` history entry, and the counts hold
+        // each record once.
+        let ken = MemberCode("KEN")!
+        var cursor: String?
+        var histories = 0
+        repeat {
+            let page = try await database.repositories.records.list(RecordQuery(limit: 200, cursor: cursor), viewer: ken)
+            for record in page.items { histories += try await database.repositories.records.history(record.id, viewer: ken).count }
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(histories == 700)
+        #expect(try await database.repositories.records.count(owner: ken) == 700)
 
         let page = try await database.repositories.records.list(RecordQuery(limit: 1), viewer: MemberCode("KEN")!)
         let record = try #require(page.items.first)

@@ -21,6 +21,10 @@ import Testing
         #expect(CalendarDate("2023-02-29") == nil)
         #expect(CalendarDate("2024-2-1") == nil)
         #expect(CalendarDate("0999-12-31")?.description == "0999-12-31")
+        for malformed in ["", "2024-02-291", "2024-02-2", "2024/02/29", "+202-02-02", "2024-0a-01", "2024-00-10", "2024-13-01", "２０２４-01-01"] {
+            #expect(CalendarDate(malformed) == nil, "\(malformed)")
+        }
+        #expect(CalendarDate("2024-02-29"[...])?.day == 29, "a substring too")
         #expect(CalendarDate("2024-01-31")! < CalendarDate("2024-02-01")!)
     }
 

@@ -52,6 +52,18 @@ import Testing
         #expect(details.event.date == CalendarDate("2026-06-15"))
     }
 
+    /// C0 controls but tab and line feed, DEL, and the C1 controls (U+0080-009F) are refused in any text field;
+    /// accented letters, whose UTF-8 also starts with C2 or C3, are kept.
+    @Test(arguments: ["bell \u{7} ring", "nul \u{0} byte", "delete \u{7F} key", "next \u{85} line", "csi \u{9B} sequence"])
+    func controlCharactersAreRefused(text: String) {
+        #expect(fields { $0.make = text } == ["make"])
+        #expect(fields { $0.notes = text } == ["notes"])
+    }
+
+    @Test func tabsLineFeedsAndAccentsAreText() {
+        #expect(fields { $0.notes = "line one\nline two\tafter a tab; ¡señal! ÿ \u{A0}" }.isEmpty)
+    }
+
     @Test func requiredFields() {
         #expect(errors(WeaponRecordInput()).map(\.field) == ["external_ref", "category", "make", "serial_number", "status"])
     }

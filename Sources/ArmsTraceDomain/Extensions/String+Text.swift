@@ -20,15 +20,19 @@ extension String {
     /// Whether the string holds a control character (Unicode category Cc: U+0000-001F, U+007F-009F) other than a
     /// line feed or a tab.
     var containsControlCharacter: Bool {
-        var previous: UInt8 = 0
-        for byte in utf8 {
-            if byte < 0x20, byte != 0x0A, byte != 0x09 { return true }
-            if byte == 0x7F { return true }
-            // U+0080-009F are encoded as C2 80 to C2 9F.
-            if previous == 0xC2, (0x80...0x9F).contains(byte) { return true }
-            previous = byte
+        func scan(_ bytes: some Sequence<UInt8>) -> Bool {
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x20, byte != 0x0A, byte != 0x09 { return true }
+                if byte == 0x7F { return true }
+                // U+0080-009F are encoded as C2 80 to C2 9F.
+                if previous == 0xC2, (0x80...0x9F).contains(byte) { return true }
+                previous = byte
+            }
+            return false
         }
-        return false
+        // Over the stored bytes when they are contiguous (native strings are): a bulk import checks every text field.
+        return utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(utf8)
     }
 
     /// Whether any byte is one of `bytes`.

@@ -63,7 +63,9 @@ extension SQLiteDatabase {
             (report, job, finished) = try await writer.writeWithoutTransaction { [report, job] db in
                 var batch = (report: report, job: job, finished: false)
                 try Self.withoutForeignKeyChecks(db) {
-                    try db.inTransaction {
+                    // Immediate, as GRDB's own writes: the write lock is taken at once, so that a re-import's reads
+                    // before its first write never meet another process's commit in between.
+                    try db.inTransaction(.immediate) {
                         batch.finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &batch.report, by: actor)
                         batch.job.advance(to: batch.report)
                         try ImportJobRows.checkpoint(db, batch.job, finished: batch.finished)

@@ -67,4 +67,26 @@ import Testing
         #expect(try await first.repositories.members.list().count == 14)
         await #expect(throws: DomainError.self) { _ = try await first.seedDemo(records: 1, seed: 7) }
     }
+
+    /// A database of the release before `weapon_record_count` gets its records counted by the migration, and the
+    /// counts it gets are those every write kept (the demo's records went in through the same writer).
+    @Test func theCountsMigrationCountsTheRecordsAlreadyThere() async throws {
+        let database = try await SQLiteDatabase.withMembers([])
+        _ = try await database.seedDemo(records: 500, seed: 3)
+        let members = try await database.repositories.members.list().map(\.id)
+        var kept: [MemberCode: RecordTally.Counts] = [:]
+        for member in members { kept[member] = try await database.repositories.records.tally(owner: member, sinceMonth: "1900-01") }
+        try await database.execute(
+            sql: """
+                DROP TABLE weapon_record_count;
+                CREATE INDEX weapon_record_tally ON weapon_record(owner_code, created_at, status, category, event_date);
+                DELETE FROM grdb_migrations WHERE identifier = '2026-11-30-21-record-counts';
+                """
+        )
+        try database.migrate()
+        for member in members {
+            #expect(try await database.repositories.records.tally(owner: member, sinceMonth: "1900-01") == kept[member], "\(member)")
+        }
+        #expect(kept.values.map { $0.byStatusAndCategory.values.reduce(0, +) }.reduce(0, +) == 500)
+    }
 }

@@ -530,9 +530,8 @@ enum StagedRecords {
     /// New records in the three lines they are written through: the records, their `created` history entries and
     /// their sharing lists.
     struct NewRecords: Sendable {
-        private var records = Line(.record)
-        private var history = Line(.created)
-        private var shares = Line(.share)
+        /// Records first: the others refer to them.
+        private var lines = [Line(.record), Line(.created), Line(.share)]
 
         mutating func append(
             number: Int,
@@ -542,16 +541,12 @@ enum StagedRecords {
             actor: Actor,
             _ prepared: RecordRowWriter.PreparedDetails
         ) {
-            records.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
-            history.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
-            shares.append(number: number, id: id, owner: owner, at: at, actor: actor, prepared)
+            for index in lines.indices { lines[index].append(number: number, id: id, owner: owner, at: at, actor: actor, prepared) }
         }
 
-        /// Writes the three, records first (the others refer to them).
+        /// Writes the three in order.
         func copy(_ connection: PostgresConnection, _ logger: Logger) async throws {
-            try await StagedRecords.copy(records, connection, logger)
-            try await StagedRecords.copy(history, connection, logger)
-            try await StagedRecords.copy(shares, connection, logger)
+            for line in lines { try await StagedRecords.copy(line, connection, logger) }
         }
     }
 

@@ -1,3 +1,4 @@
+import ArmsTraceDomain
 import GRDB
 
 /// The `weapon_record_count` table on SQLite: how many records each member has by status, category, month of entry
@@ -9,9 +10,9 @@ import GRDB
 enum RecordCounts {
     /// One row of the table: the columns that group the records.
     struct Key: Hashable {
-        let owner: String
-        let status: String
-        let category: String
+        let owner: MemberCode
+        let status: RecordStatus
+        let category: WeaponCategory
         /// `YYYY-MM` of `created_at`.
         let enteredMonth: Substring
         /// `YYYY-MM` of `event_date`, or empty when the record has no event date.
@@ -50,7 +51,7 @@ enum RecordCounts {
             )
             for (key, delta) in changed {
                 let group: [any DatabaseValueConvertible] = [
-                    key.owner, key.status, key.category, String(key.enteredMonth), String(key.eventMonth),
+                    key.owner.rawValue, key.status.rawValue, key.category.rawValue, String(key.enteredMonth), String(key.eventMonth),
                 ]
                 if delta > 0 {
                     try raise.execute(arguments: StatementArguments(group + [delta]))

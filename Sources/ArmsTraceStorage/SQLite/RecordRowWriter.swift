@@ -183,9 +183,9 @@ struct RecordRowWriter {
     /// The group of `weapon_record_count` that a record with these details falls in.
     private static func countKey(_ details: WeaponRecord.Details, owner: MemberCode, entered: String) -> RecordCounts.Key {
         RecordCounts.Key(
-            owner: owner.rawValue,
-            status: details.status.rawValue,
-            category: details.category.rawValue,
+            owner: owner,
+            status: details.status,
+            category: details.category,
             enteredMonth: entered.prefix(7),
             eventMonth: details.event.date?.description.prefix(7) ?? ""
         )

@@ -87,7 +87,7 @@ extension SQLiteDatabase {
     /// another table's index for each reference): what the import writes refers by construction to rows that exist,
     /// the owner and the members of a sharing list checked against the members when the file was, and a history
     /// entry or sharing list to the record written just before it.
-    private static func withoutForeignKeyChecks(_ db: Database, _ body: () throws -> Void) throws {
+    static func withoutForeignKeyChecks(_ db: Database, _ body: () throws -> Void) throws {
         try db.execute(sql: "PRAGMA foreign_keys = OFF")
         let result = Result { try body() }
         try db.execute(sql: "PRAGMA foreign_keys = ON")

@@ -36,28 +36,42 @@ enum RecordCounts {
             let changed = deltas.filter { $0.value != 0 }
             deltas = [:]
             guard !changed.isEmpty else { return }
-            let raise = try db.cachedStatement(
+            let raise = try FastStatement(
+                db,
                 sql: """
                     INSERT INTO weapon_record_count (owner_code, status, category, entered_month, event_month, records)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO UPDATE SET records = records + excluded.records
                     """
             )
-            let lower = try db.cachedStatement(
+            let lower = try FastStatement(
+                db,
                 sql: """
                     UPDATE weapon_record_count SET records = records + ?
                     WHERE owner_code = ? AND status = ? AND category = ? AND entered_month = ? AND event_month = ?
                     """
             )
+            // A large import changes thousands of counts per transaction: bound directly, not through GRDB's
+            // arguments.
             for (key, delta) in changed {
-                let group: [any DatabaseValueConvertible] = [
-                    key.owner.rawValue, key.status.rawValue, key.category.rawValue, String(key.enteredMonth), String(key.eventMonth),
-                ]
+                let group = { (bind: inout FastBinder) in
+                    bind.text(key.owner.rawValue)
+                    bind.text(key.status.rawValue)
+                    bind.text(key.category.rawValue)
+                    bind.text(String(key.enteredMonth))
+                    bind.text(String(key.eventMonth))
+                }
                 if delta > 0 {
-                    try raise.execute(arguments: StatementArguments(group + [delta]))
+                    try raise.run { bind in
+                        group(&bind)
+                        bind.int(delta)
+                    }
                 } else {
-                    try lower.execute(arguments: StatementArguments([delta] + group))
-                    guard db.changesCount == 1 else { throw StorageError("weapon_record_count has no row for \(key) to lower") }
+                    try lower.run { bind in
+                        bind.int(delta)
+                        group(&bind)
+                    }
+                    guard lower.changes == 1 else { throw StorageError("weapon_record_count has no row for \(key) to lower") }
                 }
             }
         }

@@ -71,6 +71,46 @@ import Testing
         }
     }
 
+    private static let markingsHeader = try! RecordCSV.Header(
+        CSVParser.Row(line: 1, fields: ["external_ref", "category", "make", "status", "markings"])
+    )
+
+    private static func markingsRow(_ cell: String) -> CSVParser.Row {
+        CSVParser.Row(line: 2, fields: ["R-1", "rifle_carbine", "Colt", "seized", cell])
+    }
+
+    /// A `markings` cell reads the same whether it takes the byte-level path (no backslash) or the general one
+    /// (an escape elsewhere in the cell): blank entries skipped, the kind trimmed, text and location as written (the
+    /// validator trims them).
+    @Test(
+        arguments: [
+            (
+                " ; manufacture : Glock 17 ABC123@slide ;; import:KEN 2019 ;",
+                [("manufacture", " Glock 17 ABC123", "slide "), ("import", "KEN 2019 ", nil)]
+            ),
+            ("proof:crown@barrel@left", [("proof", "crown", "barrel@left")]),
+            ("other:a:b", [("other", "a:b", nil)]),
+            ("state:\u{A0};other:x", [("state", "\u{A0}", nil), ("other", "x", nil)]),
+        ] as [(String, [(String, String, String?)])]
+    )
+    func markingsCellsRead(cell: String, expected: [(String, String, String?)]) throws {
+        func markings(_ cell: String) throws -> [WeaponRecordInput.MarkingInput] {
+            try Self.markingsHeader.input(Self.markingsRow(cell)).markings ?? []
+        }
+        let wanted = expected.map { WeaponRecordInput.MarkingInput(kind: $0.0, text: $0.1, location: $0.2) }
+        #expect(try markings(cell) == wanted)
+        // The same cell with one escaped character in a last entry takes the general path.
+        #expect(try markings(cell + ";other:\\;") == wanted + [WeaponRecordInput.MarkingInput(kind: "other", text: ";", location: nil)])
+    }
+
+    @Test func aMarkingWithoutAKindIsNamed() throws {
+        for cell in ["import:KEN;Glock 17", "\u{2003};Glock\\17"] {
+            #expect(throws: RecordCSV.ProblemList.self) { try Self.markingsHeader.input(Self.markingsRow(cell)) }
+        }
+        // White space beyond ASCII alone is a blank entry, as on the general path.
+        #expect(try Self.markingsHeader.input(Self.markingsRow("import:KEN;\u{2003}")).markings?.count == 1)
+    }
+
     @Test func fieldsMapToColumns() {
         #expect(RecordCSV.column(forField: "event.legal_justification") == "event_legal_justification")
         #expect(RecordCSV.column(forField: "markings[3].text") == "markings")

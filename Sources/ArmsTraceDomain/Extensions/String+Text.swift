@@ -3,9 +3,11 @@
 extension String {
     /// The string without leading and trailing white space.
     var trimmed: String {
-        let bytes = utf8
-        guard let first = bytes.first, let last = bytes.last else { return self }
-        if first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
+        let plain = utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+        }
+        if plain == true || isEmpty { return self }
         var view = Substring(self)
         while let character = view.first, character.isWhitespace { view.removeFirst() }
         while let character = view.last, character.isWhitespace { view.removeLast() }
@@ -33,6 +35,11 @@ extension String {
         }
         // Over the stored bytes when they are contiguous (native strings are): a bulk import checks every text field.
         return utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(utf8)
+    }
+
+    /// Whether the UTF-8 form holds `byte`.
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
     }
 
     /// Whether any byte is one of `bytes`.

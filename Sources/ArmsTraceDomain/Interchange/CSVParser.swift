@@ -83,15 +83,29 @@ public struct CSVParser {
                     case UInt8(ascii: "\r"): state = .afterCR
                     case UInt8(ascii: "\"") where state == .fieldStart: state = .quoted
                     default:
-                        try append(byte)
+                        // The rest of the field up to a comma or line end, appended at once.
+                        var end = index
+                        while end < buffer.count {
+                            let next = buffer[end]
+                            if next == UInt8(ascii: ",") || next == UInt8(ascii: "\n") || next == UInt8(ascii: "\r") { break }
+                            end += 1
+                        }
+                        try append(UnsafeBufferPointer(rebasing: buffer[(index - 1)..<end]))
+                        index = end
                         state = .unquoted
                     }
                 case .quoted:
                     if byte == UInt8(ascii: "\"") {
                         state = .quoteInQuoted
                     } else {
-                        if byte == UInt8(ascii: "\n") { line += 1 }
-                        try append(byte)
+                        // The rest of the quoted text up to the next quote, counting its line breaks.
+                        var end = index - 1
+                        while end < buffer.count, buffer[end] != UInt8(ascii: "\"") {
+                            if buffer[end] == UInt8(ascii: "\n") { line += 1 }
+                            end += 1
+                        }
+                        try append(UnsafeBufferPointer(rebasing: buffer[(index - 1)..<end]))
+                        index = end
                     }
                 case .quoteInQuoted:
                     switch byte {
@@ -134,11 +148,16 @@ public struct CSVParser {
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) throws {
-        rowBytes &+= 1
+        try append(CollectionOfOne(byte))
+    }
+
+    @inline(__always)
+    private mutating func append(_ bytes: some Collection<UInt8>) throws {
+        rowBytes &+= bytes.count
         if rowBytes > Self.maxRowBytes {
             throw SyntaxError(line: rowLine, reason: "the row is longer than \(Self.maxRowBytes) bytes (is a quote left open?)")
         }
-        field.append(byte)
+        field.append(contentsOf: bytes)
     }
 
     private mutating func endField() throws {

@@ -199,6 +199,13 @@ public enum RecordCSV {
 
     /// Reads a `markings` cell.
     static func parseMarkings(_ text: String) throws(CellError) -> [WeaponRecordInput.MarkingInput] {
+        // Without escapes (nearly every cell), in one pass over the bytes: a bulk import reads one of these per row.
+        if !text.containsByte(UInt8(ascii: "\\")),
+            let markings = text.utf8.withContiguousStorageIfAvailable({ bytes in parsePlainMarkings(bytes) }),
+            let markings
+        {
+            return markings
+        }
         var markings: [WeaponRecordInput.MarkingInput] = []
         for entry in split(text, on: ";") where !entry.trimmed.isEmpty {
             let parts = split(entry, on: ":", limit: 2)
@@ -217,6 +224,36 @@ public enum RecordCSV {
         return markings
     }
 
+    /// `parseMarkings` for a cell without backslashes, or `nil` when an entry has no `:` (the general path words
+    /// the error, or skips an entry of white space beyond ASCII).
+    private static func parsePlainMarkings(_ bytes: UnsafeBufferPointer<UInt8>) -> [WeaponRecordInput.MarkingInput]? {
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        var markings: [WeaponRecordInput.MarkingInput] = []
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+            let entry = start..<end
+            start = end + 1
+            // Blank entries are skipped (white space beyond ASCII is not blank here: it has no `:`, so the general
+            // path reads the cell).
+            guard entry.contains(where: { !isSpace(bytes[$0]) }) else { continue }
+            guard let colon = entry.first(where: { bytes[$0] == UInt8(ascii: ":") }) else { return nil }
+            let rest = colon + 1..<entry.upperBound
+            let at = rest.first(where: { bytes[$0] == UInt8(ascii: "@") })
+            markings.append(
+                WeaponRecordInput.MarkingInput(
+                    kind: string(entry.lowerBound..<colon).trimmed,
+                    text: string(rest.lowerBound..<(at ?? rest.upperBound)),
+                    location: at.map { string($0 + 1..<rest.upperBound) }
+                )
+            )
+        }
+        return markings
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+
     /// Reads a `sharing` cell.
     static func parseSharing(_ text: String) -> WeaponRecordInput.SharingInput {
         let trimmed = text.trimmed
@@ -226,7 +263,7 @@ public enum RecordCSV {
 
     /// Splits on a separator that is not escaped by a backslash; escapes are kept for `unescape`.
     private static func split(_ text: String, on separator: Character, limit: Int = .max) -> [String] {
-        if !text.containsAnyByte(UInt8(ascii: "\\")), let byte = separator.asciiValue,
+        if !text.containsByte(UInt8(ascii: "\\")), let byte = separator.asciiValue,
             let parts = text.utf8.withContiguousStorageIfAvailable({ bytes in splitBytes(bytes, on: byte, limit: limit) })
         {
             return parts
@@ -265,7 +302,7 @@ public enum RecordCSV {
     }
 
     private static func unescape(_ text: String) -> String {
-        guard text.containsAnyByte(UInt8(ascii: "\\")) else { return text }
+        guard text.containsByte(UInt8(ascii: "\\")) else { return text }
         var result = ""
         var escaped = false
         for character in text {

@@ -38,27 +38,28 @@ public struct RecordValidator: Sendable {
         var errors: [FieldError] = []
         func fail(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
-        func text(_ field: String, _ value: String?, max: Int) -> String? {
+        // Field names are built only for a problem: a bulk import validates every field of every row.
+        func text(_ field: @autoclosure () -> String, _ value: String?, max: Int) -> String? {
             guard let value else { return nil }
             let trimmed = value.trimmed
             if trimmed.isEmpty { return nil }
-            if trimmed.exceedsLength(max) { fail(field, "must be at most \(max) characters (has \(trimmed.count))") }
-            if trimmed.containsControlCharacter { fail(field, "must not contain control characters") }
+            if trimmed.exceedsLength(max) { fail(field(), "must be at most \(max) characters (has \(trimmed.count))") }
+            if trimmed.containsControlCharacter { fail(field(), "must not contain control characters") }
             return trimmed
         }
-        func required(_ field: String, _ value: String?, max: Int) -> String? {
-            let result = text(field, value, max: max)
-            if result == nil { fail(field, "is required") }
+        func required(_ field: @autoclosure () -> String, _ value: String?, max: Int) -> String? {
+            let result = text(field(), value, max: max)
+            if result == nil { fail(field(), "is required") }
             return result
         }
-        func choice<E: RawRepresentable & CaseIterable>(_ field: String, _ value: String?, default fallback: E?) -> E?
+        func choice<E: RawRepresentable & CaseIterable>(_ field: @autoclosure () -> String, _ value: String?, default fallback: E?) -> E?
         where E.RawValue == String {
-            guard let raw = text(field, value, max: 40) else {
-                if fallback == nil { fail(field, "is required; one of: " + E.allCases.map(\.rawValue).joined(separator: ", ")) }
+            guard let raw = text(field(), value, max: 40) else {
+                if fallback == nil { fail(field(), "is required; one of: " + E.allCases.map(\.rawValue).joined(separator: ", ")) }
                 return fallback
             }
             guard let parsed = E(rawValue: raw) ?? E(rawValue: raw.lowercased()) else {
-                fail(field, "'\(raw)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+                fail(field(), "'\(raw)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
                 return nil
             }
             return parsed
@@ -90,17 +91,17 @@ public struct RecordValidator: Sendable {
         if let serial {
             if let bad = serial.unicodeScalars.first(where: { !Self.isSerialCharacter($0) }) {
                 fail("serial_number", "contains '\(bad)'; a serial holds letters, digits, spaces, - / . and ? or * for unreadable characters")
-            } else if obliterated == .no, serial.contains(where: { $0 == "?" || $0 == "*" }) {
+            } else if obliterated == .no, serial.containsByte(UInt8(ascii: "?")) || serial.containsByte(UInt8(ascii: "*")) {
                 fail("serial_number", "marks unreadable characters with ? or *, so serial_obliterated must be partly or yes")
             }
         }
 
         var markings: [Marking] = []
         for (index, marking) in (input.markings ?? []).enumerated() {
-            let prefix = "markings[\(index)]"
-            let kind: MarkingKind? = choice(prefix + ".kind", marking.kind, default: nil)
-            let markText = required(prefix + ".text", marking.text, max: Limits.markingText)
-            let location = text(prefix + ".location", marking.location, max: Limits.shortText)
+            func field(_ name: String) -> String { "markings[\(index)].\(name)" }
+            let kind: MarkingKind? = choice(field("kind"), marking.kind, default: nil)
+            let markText = required(field("text"), marking.text, max: Limits.markingText)
+            let location = text(field("location"), marking.location, max: Limits.shortText)
             if let kind, let markText { markings.append(Marking(kind: kind, text: markText, location: location)) }
         }
         if serial == nil {

@@ -1,5 +1,7 @@
 import ArmsTraceDomain
 import Foundation
+import GRDB
+import GRDBSQLite
 import Testing
 
 @testable import ArmsTraceStorage
@@ -29,6 +31,37 @@ import Testing
                 "PostgreSQL fsync is off", "PostgreSQL full_page_writes is unknown",
             ]
         )
+    }
+
+    /// `FastStatement` binds text and blobs from its own memory (`SQLITE_STATIC`): each run stores exactly what was
+    /// bound (an empty text stays empty, not NULL; a value too large for the arena is copied by SQLite), a later run
+    /// does not change what an earlier one stored, and nothing stays bound after a run.
+    @Test func fastStatementsStoreWhatWasBound() throws {
+        let database = try SQLiteDatabase.inMemory()
+        let large = String(repeating: "é", count: 40_000)
+        let values: [(String?, Data)] = [("a", Data([1])), ("", Data()), (nil, Data([0, 255])), (large, Data(repeating: 7, count: 70_000))]
+        try database.writer.write { db in
+            try db.execute(sql: "CREATE TABLE bound (n INTEGER, t TEXT, b BLOB)")
+            let insert = try FastStatement(db, sql: "INSERT INTO bound VALUES (?, ?, ?)")
+            for (n, value) in values.enumerated() {
+                try insert.run { bind in
+                    bind.int(n)
+                    bind.text(value.0)
+                    bind.blob(value.1)
+                }
+            }
+            let stored = try Row.fetchAll(db, sql: "SELECT t, b FROM bound ORDER BY n")
+            #expect(stored.map { $0["t"] as String? } == values.map(\.0))
+            #expect(stored.map { $0["b"] as Data? } == values.map { Optional($0.1) })
+            #expect(try String.fetchOne(db, sql: "SELECT typeof(t) || typeof(b) FROM bound WHERE n = 1") == "textblob")
+            let select = try FastStatement(db, sql: "SELECT ? || t FROM bound WHERE n = 0")
+            #expect(try select.first({ $0.text("b") }, { $0.text(0) }) == "ba")
+            // Unbound after the run: the parameter reads NULL again.
+            let handle = try db.cachedStatement(sql: "SELECT ? || t FROM bound WHERE n = 0").sqliteStatement
+            let expanded = sqlite3_expanded_sql(handle)
+            defer { sqlite3_free(expanded) }
+            #expect(expanded.map { String(cString: $0) } == "SELECT NULL || t FROM bound WHERE n = 0")
+        }
     }
 
     @Test func migrationsAreTrackedAndIdempotent() async throws {

@@ -9,6 +9,7 @@ import GRDBSQLite
 /// inside a transaction that GRDB holds, on GRDB's connection.
 struct FastStatement {
     private let statement: Statement
+    private let arena = BindArena()
     private var handle: OpaquePointer { statement.sqliteStatement }
 
     init(_ db: Database, sql: String) throws {
@@ -16,11 +17,14 @@ struct FastStatement {
     }
 
     /// Binds parameters through `bind` (in order, from the first), runs the statement, and hands each result row to
-    /// `row`.
+    /// `row`. The bound values are let go of before it returns.
     func run(_ bind: (inout FastBinder) -> Void, row: (FastRow) throws -> Void = { _ in }) throws {
         sqlite3_reset(handle)
-        var binder = FastBinder(handle: handle)
+        arena.clear()
+        var binder = FastBinder(handle: handle, arena: arena)
         bind(&binder)
+        // SQLite keeps pointers into the arena until the values are unbound.
+        defer { sqlite3_clear_bindings(handle) }
         while true {
             switch sqlite3_step(handle) {
             case SQLITE_DONE:
@@ -52,16 +56,28 @@ struct FastStatement {
 }
 
 /// Binds a statement's parameters one after the other.
+///
+/// Text and blobs are copied into the statement's ``BindArena`` and bound from there as `SQLITE_STATIC`: SQLite
+/// otherwise frees the previous value's copy and allocates a new one for every parameter of every row (a bulk
+/// import binds some forty a record). A value the arena cannot take is bound as a copy SQLite makes.
 struct FastBinder {
     let handle: OpaquePointer
+    private let arena: BindArena
     private var index: Int32 = 1
 
-    init(handle: OpaquePointer) { self.handle = handle }
+    init(handle: OpaquePointer, arena: BindArena) {
+        self.handle = handle
+        self.arena = arena
+    }
 
     mutating func text(_ value: String?) {
         if var value {
             value.withUTF8 { bytes in
-                _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                if let copy = arena.copy(bytes) {
+                    _ = sqlite3_bind_text(handle, index, copy, Int32(bytes.count), sqliteStatic)
+                } else {
+                    _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                }
             }
         } else {
             sqlite3_bind_null(handle, index)
@@ -76,9 +92,36 @@ struct FastBinder {
 
     mutating func blob(_ value: Data) {
         value.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+            if let copy = arena.copy(bytes.bindMemory(to: UInt8.self)) {
+                _ = sqlite3_bind_blob(handle, index, copy, Int32(bytes.count), sqliteStatic)
+            } else {
+                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+            }
         }
         index += 1
+    }
+}
+
+/// One statement's bound text and blobs for one execution: a fixed block of memory, filled from the start for each
+/// run, that SQLite reads in place. It never moves, so a pointer into it stays good until the next run clears it.
+final class BindArena {
+    private static let capacity = 64 * 1024
+    private let start = UnsafeMutablePointer<UInt8>.allocate(capacity: BindArena.capacity)
+    private var used = 0
+
+    deinit { start.deallocate() }
+
+    /// Forgets every copy: the statement's values must be unbound or bound anew before it runs again.
+    func clear() { used = 0 }
+
+    /// A copy of `bytes` that lasts until ``clear()``, or `nil` when the arena is full. Never `nil` for an empty
+    /// value, which SQLite would read as NULL.
+    func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
+        guard used + bytes.count <= Self.capacity else { return nil }
+        let destination = start + used
+        if let source = bytes.baseAddress { destination.update(from: source, count: bytes.count) }
+        used += bytes.count
+        return destination
     }
 }
 
@@ -101,3 +144,5 @@ struct FastRow {
 
 /// SQLite copies a value bound with this destructor before the bind call returns.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite reads a value bound without a destructor (`SQLITE_STATIC`) where it is, until it is unbound.
+private let sqliteStatic: sqlite3_destructor_type? = nil

@@ -156,6 +156,7 @@ extension SQLiteDatabase {
                     report.lastLine = line
                     stored += 1
                 }
+                reader.recycle(batch)
             }
             return false
         }

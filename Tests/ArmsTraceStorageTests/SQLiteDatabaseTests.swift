@@ -64,6 +64,47 @@ import Testing
         }
     }
 
+    /// A bulk import's batch writes the `created` history entries of its new records at its end, one statement for
+    /// all: one entry each, for the records of this batch only, and a batch written by two actors fails.
+    @Test func aBatchWritesItsCreatedHistoryAtItsEnd() async throws {
+        let database = try await SQLiteDatabase.withMembers(["KEN"])
+        var demo = DemoData(seed: 5)
+        let officer = Actor(userID: nil, member: MemberCode("KEN")!, role: .officer, channel: .cli)
+        var prepared: [String: RecordRowWriter.PreparedDetails] = [:]
+        for reference in ["A-1", "A-2", "B-1", "A-1 changed", "B-2", "C-1", "C-2"] {
+            var details = demo.next().details
+            details.externalRef = String(reference.prefix(3))
+            details.sharing = .all
+            prepared[reference] = .init(details)
+        }
+        let details = prepared
+        let now = RecordRowWriter.Timestamp(Date())
+        let later = RecordRowWriter.Timestamp(now.date.addingTimeInterval(1))
+        try await database.writer.write { db in
+            _ = try RecordRowWriter.within(db, batch: true) { writer in
+                for reference in ["A-1", "A-2"] { _ = try writer.upsert(details[reference]!, by: officer, at: now) }
+            }
+            _ = try RecordRowWriter.within(db, batch: true) { writer in
+                for reference in ["B-1", "A-1 changed", "B-2"] { _ = try writer.upsert(details[reference]!, by: officer, at: later) }
+            }
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.external_ref, h.version, h.action FROM weapon_record_history h JOIN weapon_record r ON r.id = h.record_id
+                    ORDER BY 1, 2
+                    """
+            ).map { "\($0[0] as String) \($0[1] as Int) \($0[2] as String)" }
+            #expect(entries == ["A-1 1 created", "A-1 2 updated", "A-2 1 created", "B-1 1 created", "B-2 1 created"])
+            let other = Actor(userID: nil, member: MemberCode("KEN")!, role: .admin, channel: .api)
+            #expect(throws: StorageError.self) {
+                try RecordRowWriter.within(db, batch: true) { writer in
+                    _ = try writer.upsert(details["C-1"]!, by: officer, at: now)
+                    _ = try writer.upsert(details["C-2"]!, by: other, at: now)
+                }
+            }
+        }
+    }
+
     @Test func migrationsAreTrackedAndIdempotent() async throws {
         let folder = try TemporaryFolder()
         let database = try SQLiteDatabase(path: folder.path("migrate.sqlite"))

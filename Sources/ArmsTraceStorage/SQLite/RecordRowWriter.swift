@@ -57,17 +57,27 @@ struct RecordRowWriter {
     private let insertShare: FastStatement
     private let findByReference: FastStatement
     private let counts = RecordCounts.Changes()
+    /// For a bulk import's batch: the records it created, whose `created` history entries are written at its end.
+    private let created: CreatedRecords?
 
     /// Runs `body` with a writer for the transaction of `db`, then writes the counts of what it wrote.
-    static func within<T>(_ db: Database, _ body: (RecordRowWriter) throws -> T) throws -> T {
-        let writer = try RecordRowWriter(db)
+    ///
+    /// With `batch`, for a bulk import, the `created` history entries of the records `body` inserts are written
+    /// together when it returns, with one statement, rather than one statement each (the next costliest per row
+    /// after the record's own): the records created are those past the table's last row when `body` began, since
+    /// the transaction holds the write lock and new rows go at the end. `body` then writes as one actor at one
+    /// moment, as an import does.
+    static func within<T>(_ db: Database, batch: Bool = false, _ body: (RecordRowWriter) throws -> T) throws -> T {
+        let writer = try RecordRowWriter(db, batch: batch)
         let result = try body(writer)
+        try writer.created?.appendHistory(db)
         try writer.counts.write(to: db)
         return result
     }
 
-    private init(_ db: Database) throws {
+    private init(_ db: Database, batch: Bool) throws {
         self.db = db
+        created = batch ? try CreatedRecords(db) : nil
         insertRecord = try FastStatement(
             db,
             sql: """
@@ -156,7 +166,11 @@ struct RecordRowWriter {
         }
         guard insertRecord.changes == 1 else { return false }
         try insertShares(prepared.details.sharing, for: key)
-        try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
+        if let created {
+            try created.add(by: actor, at: now)
+        } else {
+            try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
+        }
         counts.add(Self.countKey(prepared.details, owner: actor.member, entered: now.text), by: 1)
         return true
     }
@@ -246,6 +260,48 @@ struct RecordRowWriter {
             bind.text(actor.member.rawValue)
             bind.text(actor.channel.rawValue)
             bind.text(previous)
+        }
+    }
+}
+
+/// The records a bulk import's batch created, and the one statement that writes their `created` history entries.
+private final class CreatedRecords {
+    /// The table's last rowid before the batch: the batch's new records come after it.
+    private let after: Int64
+    private var count = 0
+    private var author: (actor: Actor, at: RecordRowWriter.Timestamp)?
+
+    init(_ db: Database) throws {
+        after = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM weapon_record") ?? 0
+    }
+
+    /// Counts a record created by `actor` at `now`, the same for every record of the batch.
+    func add(by actor: Actor, at now: RecordRowWriter.Timestamp) throws {
+        if let author {
+            guard author.actor == actor, author.at.text == now.text else {
+                throw StorageError("a batch's records were written by more than one actor or at more than one moment")
+            }
+        } else {
+            author = (actor, now)
+        }
+        count += 1
+    }
+
+    /// Writes the history entries, and checks that they are as many as the records created.
+    func appendHistory(_ db: Database) throws {
+        guard let author, count > 0 else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO weapon_record_history (record_id, version, action, recorded_at, user_id, member_code, channel, previous_details)
+                SELECT id, 1, ?, ?, ?, ?, ?, NULL FROM weapon_record WHERE rowid > ?
+                """,
+            arguments: [
+                RecordHistoryEntry.Action.created.rawValue, author.at.text, author.actor.userID?.description,
+                author.actor.member.rawValue, author.actor.channel.rawValue, after,
+            ]
+        )
+        guard db.changesCount == count else {
+            throw StorageError("\(count) records were created, \(db.changesCount) found past the table's last row before the batch")
         }
     }
 }

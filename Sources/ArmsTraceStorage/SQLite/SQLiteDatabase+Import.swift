@@ -136,7 +136,7 @@ extension SQLiteDatabase {
         // Rows tend to come in runs of new ones (a first upload) or known ones (a re-upload): try each row the way
         // the previous one turned out.
         var expectExisting = false
-        return try RecordRowWriter.within(db) { writer in
+        return try RecordRowWriter.within(db, batch: true) { writer in
             while stored < limit {
                 guard let batch = reader.next() else { return true }
                 for item in batch {

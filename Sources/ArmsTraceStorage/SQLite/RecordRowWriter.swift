@@ -171,7 +171,7 @@ struct RecordRowWriter {
         } else {
             try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
         }
-        counts.add(Self.countKey(prepared.details, owner: actor.member, entered: now.text), by: 1)
+        counts.add(Self.countKey(prepared.details, eventDate: prepared.eventDate, owner: actor.member, entered: now.text), by: 1)
         return true
     }
 
@@ -190,18 +190,20 @@ struct RecordRowWriter {
         try insertShares(prepared.details.sharing, for: key)
         try appendHistory(key, version: version, action: .updated, previous: current.details.snapshotJSON(), by: actor, at: now)
         let entered = Timestamp(current.createdAt).text
-        counts.add(Self.countKey(current.details, owner: current.owner, entered: entered), by: -1)
-        counts.add(Self.countKey(prepared.details, owner: current.owner, entered: entered), by: 1)
+        let eventDate = current.details.event.date?.description
+        counts.add(Self.countKey(current.details, eventDate: eventDate, owner: current.owner, entered: entered), by: -1)
+        counts.add(Self.countKey(prepared.details, eventDate: prepared.eventDate, owner: current.owner, entered: entered), by: 1)
     }
 
-    /// The group of `weapon_record_count` that a record with these details falls in.
-    private static func countKey(_ details: WeaponRecord.Details, owner: MemberCode, entered: String) -> RecordCounts.Key {
+    /// The group of `weapon_record_count` that a record with these details falls in; `eventDate` is the details'
+    /// event date as text, which a bulk import's rows carry ready (`PreparedDetails.eventDate`).
+    private static func countKey(_ details: WeaponRecord.Details, eventDate: String?, owner: MemberCode, entered: String) -> RecordCounts.Key {
         RecordCounts.Key(
             owner: owner,
             status: details.status,
             category: details.category,
             enteredMonth: entered.prefix(7),
-            eventMonth: details.event.date?.description.prefix(7) ?? ""
+            eventMonth: eventDate?.prefix(7) ?? ""
         )
     }
 

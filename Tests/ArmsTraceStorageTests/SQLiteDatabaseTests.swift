@@ -64,6 +64,27 @@ import Testing
         }
     }
 
+    /// A statement run again and again binds from its own block once the first run sized it: every row stored as
+    /// bound, short and long, none changed by the runs after it.
+    @Test func fastStatementsRunManyTimesStoreEveryRow() throws {
+        let database = try SQLiteDatabase.inMemory()
+        let texts = (0..<50).map { String(repeating: "ab\($0)-", count: (50 - $0) * 40) }
+        try database.writer.write { db in
+            try db.execute(sql: "CREATE TABLE bound (n INTEGER, t TEXT, u TEXT)")
+            let insert = try FastStatement(db, sql: "INSERT INTO bound VALUES (?, ?, ?)")
+            for (n, text) in texts.enumerated() {
+                try insert.run { bind in
+                    bind.int(n)
+                    bind.text(text)
+                    bind.text("row \(n)")
+                }
+            }
+            let stored = try Row.fetchAll(db, sql: "SELECT t, u FROM bound ORDER BY n")
+            #expect(stored.map { $0["t"] as String } == texts)
+            #expect(stored.map { $0["u"] as String } == texts.indices.map { "row \($0)" })
+        }
+    }
+
     /// A bulk import's batch writes the `created` history entries of its new records at its end, one statement for
     /// all: one entry each, for the records of this batch only, and a batch written by two actors fails.
     @Test func aBatchWritesItsCreatedHistoryAtItsEnd() async throws {

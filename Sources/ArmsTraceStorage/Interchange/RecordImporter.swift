@@ -45,10 +45,10 @@ public struct ImportReport: Sendable, Equatable {
 /// come out in batches, in file order.
 ///
 /// The mapping and validating, three quarters of the work, can be shared among workers on threads of their own, a
-/// group of rows at a time: SQLite's check of a file, which nothing else runs beside, so takes every core (on two,
-/// a fifth less time for half as much processor time again: handing rows between threads costs). Where the reading
-/// runs beside the storing, which needs a core of its own, the parsing thread does it all. At most a few groups are
-/// between the parsing and the taking of their results, so memory stays flat whatever the file's size.
+/// group of rows at a time: SQLite's check of a file, which nothing else runs beside, has one on every core but the
+/// parsing thread's (handing rows between threads costs: on two cores, two workers were slower than one). Where the
+/// reading runs beside the storing, which needs a core of its own, the parsing thread does it all. At most a few
+/// groups are between the parsing and the taking of their results, so memory stays flat whatever the file's size.
 final class ImportReader: Sendable {
     /// What the reader makes of the file, item by item.
     enum Item: Sendable {

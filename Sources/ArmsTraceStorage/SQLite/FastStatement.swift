@@ -59,7 +59,7 @@ struct FastStatement {
 ///
 /// Text and blobs are copied into the statement's ``BindArena`` and bound from there as `SQLITE_STATIC`: SQLite
 /// otherwise frees the previous value's copy and allocates a new one for every parameter of every row (a bulk
-/// import binds some forty a record). A value the arena cannot take is bound as a copy SQLite makes.
+/// import binds some forty a record). A value the arena cannot take (yet) is bound as a copy SQLite makes.
 struct FastBinder {
     let handle: OpaquePointer
     private let arena: BindArena
@@ -102,24 +102,45 @@ struct FastBinder {
     }
 }
 
-/// One statement's bound text and blobs for one execution: a fixed block of memory, filled from the start for each
-/// run, that SQLite reads in place. It never moves, so a pointer into it stays good until the next run clears it.
+/// One statement's bound text and blobs for one execution: a block of memory, filled from the start for each run,
+/// that SQLite reads in place. It does not move during a run, so a pointer into it stays good until the next run
+/// clears it.
+///
+/// It is sized by use: a statement's first run has none and binds copies SQLite makes; each clearing makes it as
+/// large as the last run wanted, up to 64 KiB. A statement run once (an API write) allocates nothing; a bulk import's,
+/// run thousands of times, binds from the block after its first row.
 final class BindArena {
-    private static let capacity = 64 * 1024
-    private let start = UnsafeMutablePointer<UInt8>.allocate(capacity: BindArena.capacity)
+    private static let largest = 64 * 1024
+    /// What an empty value points to: SQLite reads a null pointer as NULL, not as empty text.
+    nonisolated(unsafe) private static let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    private var start: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
     private var used = 0
+    /// The bytes the run since the last clearing asked for, whether or not they fitted.
+    private var wanted = 0
 
-    deinit { start.deallocate() }
+    deinit { start?.deallocate() }
 
-    /// Forgets every copy: the statement's values must be unbound or bound anew before it runs again.
-    func clear() { used = 0 }
+    /// Forgets every copy, and grows the block to what the last run wanted: the statement's values must be unbound
+    /// or bound anew before it runs again.
+    func clear() {
+        if wanted > capacity, capacity < Self.largest {
+            start?.deallocate()
+            capacity = min(max(wanted, 1024), Self.largest)
+            start = .allocate(capacity: capacity)
+        }
+        used = 0
+        wanted = 0
+    }
 
-    /// A copy of `bytes` that lasts until ``clear()``, or `nil` when the arena is full. Never `nil` for an empty
-    /// value, which SQLite would read as NULL.
+    /// A copy of `bytes` that lasts until ``clear()``, or `nil` when the block cannot take it. Never `nil` for an
+    /// empty value.
     func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
-        guard used + bytes.count <= Self.capacity else { return nil }
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return Self.empty }
+        wanted += bytes.count
+        guard let start, used + bytes.count <= capacity else { return nil }
         let destination = start + used
-        if let source = bytes.baseAddress { destination.update(from: source, count: bytes.count) }
+        destination.update(from: source, count: bytes.count)
         used += bytes.count
         return destination
     }

@@ -1,18 +1,24 @@
 /// A growable hash table from 64-bit hashes to lists of slots, for the records added since the index was built:
-/// open addressing over flat arrays, so that the thousands of probes a search makes stay cheap.
+/// open addressing over flat arrays, so that the thousands of probes a search makes stay cheap. Keyed, like
+/// ``PostingTable``, by the hash without its tag (see `SerialHasher.tagged`), the tag kept with the slot.
 struct DeltaPostings: Sendable {
     private var keys: [UInt64] = []
     private var heads: [Int32] = []
     private var nextInList: [Int32] = []
     private var slots: [UInt32] = []
+    private var tags: [UInt8] = []
     private var used = 0
 
     var isEmpty: Bool { used == 0 }
-    var memoryBytes: Int { keys.capacity * 12 + nextInList.capacity * 8 }
+    var memoryBytes: Int { keys.capacity * 12 + nextInList.capacity * 9 }
+
+    /// The table's key for a hash: the hash without its tag, never 0 (which marks an empty cell).
+    @inline(__always)
+    private static func key(_ hash: UInt64) -> UInt64 { max(hash & ~SerialHasher.tagBits, 1) }
 
     mutating func insert(_ hash: UInt64, slot: UInt32) {
         if (used + 1) * 2 > keys.count { grow() }
-        let key = hash == 0 ? 1 : hash
+        let key = Self.key(hash)
         var i = Int(truncatingIfNeeded: key) & (keys.count - 1)
         while keys[i] != 0 && keys[i] != key { i = (i + 1) & (keys.count - 1) }
         if keys[i] == 0 {
@@ -22,19 +28,21 @@ struct DeltaPostings: Sendable {
         }
         nextInList.append(heads[i])
         slots.append(slot)
+        tags.append(UInt8(truncatingIfNeeded: hash & SerialHasher.tagBits))
         heads[i] = Int32(slots.count - 1)
     }
 
+    /// Calls `body` with each slot filed under `hash` with a tag that `mask` accepts.
     @inline(__always)
-    func forEachSlot(_ hash: UInt64, _ body: (UInt32) -> Void) {
+    func forEachSlot(_ hash: UInt64, _ mask: UInt32 = SerialHasher.anyTag, _ body: (UInt32) -> Void) {
         guard used > 0 else { return }
-        let key = hash == 0 ? 1 : hash
+        let key = Self.key(hash)
         var i = Int(truncatingIfNeeded: key) & (keys.count - 1)
         while keys[i] != 0 {
             if keys[i] == key {
                 var link = heads[i]
                 while link >= 0 {
-                    body(slots[Int(link)])
+                    if mask >> UInt32(tags[Int(link)]) & 1 != 0 { body(slots[Int(link)]) }
                     link = nextInList[Int(link)]
                 }
                 return

@@ -1,5 +1,7 @@
 /// An immutable hash table from 64-bit hashes to slots, as two flat arrays: a directory of buckets (by the hash's top
-/// bits) and the entries of each bucket in turn, each a 32-bit fingerprint (the hash's low bits) and a 32-bit slot.
+/// bits) and the entries of each bucket in turn, each the hash's low 32 bits and a 32-bit slot. Of those 32 bits, the
+/// low five are a tag (see `SerialHasher.tagged`) that lookups filter by instead of comparing, and the other 27 a
+/// fingerprint.
 ///
 /// About 4 entries share a bucket, so a lookup reads one directory word and one cache line of entries: 8 bytes per
 /// entry plus 1 byte of directory.
@@ -33,11 +35,12 @@ struct PostingTable: Sendable {
         self.entries = entries
     }
 
-    /// Calls `body` with each slot stored under any of `hashes`.
+    /// Calls `body` with each slot stored under any of `hashes` with a tag that the hash's mask in `masks` accepts.
     ///
     /// The lookups run in three passes without data-dependent branches in the first two (bucket bounds, then one
     /// load from each bucket), so that the processor keeps many cache misses in flight instead of one at a time.
-    func forEachSlot(_ hashes: [UInt64], _ body: (UInt32) -> Void) {
+    func forEachSlot(_ hashes: [UInt64], _ masks: [UInt32], _ body: (UInt32) -> Void) {
+        precondition(hashes.count == masks.count)
         guard !entries.isEmpty else { return }
         let shift = self.shift
         let count = hashes.count
@@ -53,14 +56,17 @@ struct PostingTable: Sendable {
                         var touched: UInt64 = 0
                         let last = UInt32(entries.count - 1)
                         for k in 0..<count { touched &+= entries[Int(min(bounds[2 * k], last))] }
-                        for k in 0..<count {
-                            let fingerprint = hashes[k] << 32
-                            var i = Int(bounds[2 * k])
-                            let end = Int(bounds[2 * k + 1])
-                            while i < end {
-                                let entry = entries[i]
-                                if entry & 0xFFFF_FFFF_0000_0000 == fingerprint { body(UInt32(truncatingIfNeeded: entry)) }
-                                i += 1
+                        masks.withUnsafeBufferPointer { masks in
+                            for k in 0..<count {
+                                let fingerprint = hashes[k] << 32
+                                let mask = masks[k]
+                                var i = Int(bounds[2 * k])
+                                let end = Int(bounds[2 * k + 1])
+                                while i < end {
+                                    let entry = entries[i]
+                                    if Self.matches(entry, fingerprint, mask) { body(UInt32(truncatingIfNeeded: entry)) }
+                                    i += 1
+                                }
                             }
                         }
                         keep(touched)
@@ -70,7 +76,8 @@ struct PostingTable: Sendable {
         }
     }
 
-    /// Calls `body` with each slot stored under `hash` (and, rarely, one whose hash shares bucket and fingerprint).
+    /// Calls `body` with each slot stored under `hash`, whatever its tag (and, rarely, one whose hash shares bucket
+    /// and fingerprint).
     @inline(__always)
     func forEachSlot(_ hash: UInt64, _ body: (UInt32) -> Void) {
         let bucket = Int(hash >> shift)
@@ -81,11 +88,17 @@ struct PostingTable: Sendable {
                 let end = Int(directory[bucket + 1])
                 while i < end {
                     let entry = entries[i]
-                    if entry & 0xFFFF_FFFF_0000_0000 == fingerprint { body(UInt32(truncatingIfNeeded: entry)) }
+                    if Self.matches(entry, fingerprint, SerialHasher.anyTag) { body(UInt32(truncatingIfNeeded: entry)) }
                     i += 1
                 }
             }
         }
+    }
+
+    /// Whether an entry has the fingerprint (a hash shifted left by 32) and a tag the mask accepts.
+    @inline(__always)
+    private static func matches(_ entry: UInt64, _ fingerprint: UInt64, _ mask: UInt32) -> Bool {
+        (entry ^ fingerprint) >> 37 == 0 && mask >> UInt32(truncatingIfNeeded: (entry >> 32) & SerialHasher.tagBits) & 1 != 0
     }
 }
 

@@ -39,10 +39,11 @@ enum SerialHasher {
         return finalize(raw, length: codes.count, seed: seed)
     }
 
-    /// Calls `body` with the hash of `codes` and of every string one deletion away (one call per distinct string
-    /// where adjacent equal codes make deletions coincide).
+    /// Calls `body` with the hash of `codes` and of every string one deletion away, with the position deleted (`nil`
+    /// for `codes` itself); one call per distinct string where adjacent equal codes make deletions coincide (the
+    /// first position of the run).
     @inline(__always)
-    static func forEachDeletionVariant(_ codes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+    static func forEachDeletionVariant(_ codes: UnsafeBufferPointer<UInt8>, _ body: (_ hash: UInt64, _ deleted: Int?) -> Void) {
         let n = codes.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n + 1) { prefix in
             powers.withUnsafeBufferPointer { powers in
@@ -50,17 +51,64 @@ enum SerialHasher {
                 for i in 0..<n { prefix[i + 1] = prefix[i] &+ UInt64(codes[i]) &* powers[i] }
             }
             let total = prefix[n]
-            body(finalize(total, length: n))
+            body(finalize(total, length: n), nil)
             for j in 0..<n {
                 if j > 0 && codes[j] == codes[j - 1] { continue }
-                body(finalize(prefix[j] &+ (total &- prefix[j + 1]) &* inverse, length: n - 1))
+                body(finalize(prefix[j] &+ (total &- prefix[j + 1]) &* inverse, length: n - 1), j)
             }
         }
     }
 
+    // MARK: - Tags
+
+    /// A filed hash carries a tag in its low five bits (which lookups do not compare): 0 for a serial itself, and
+    /// `1 + p` for its deletion at position `p` (31 for positions from 30 on). A probe says which tags it accepts
+    /// (bit `t` of a mask for tag `t`), so that a lookup drops, without reading the record, the matches that cannot
+    /// be within two edits (see ``probes(_:alphabet:into:masks:)``).
+    static let tagBits: UInt64 = 31
+
+    /// `hash` filed with the tag of the deletion at `deleted` (`nil`: the serial itself).
+    @inline(__always)
+    static func tagged(_ hash: UInt64, deleted: Int?) -> UInt64 {
+        (hash & ~tagBits) | UInt64(deleted.map { Swift.min($0 + 1, 31) } ?? 0)
+    }
+
+    /// Every tag.
+    static let anyTag: UInt32 = .max
+    /// The tags a probe of two edits accepts whatever its deletions: the serial itself, and deletions past position
+    /// 29, which share one tag.
+    static let wholeTag: UInt32 = 1 | 1 << 31
+
+    /// The tags of the record deletions that, met by a probe string `s` (of `count` codes) made by deleting code
+    /// `deleted` from the query at `gap` (before `s[gap]`), make two edits in all rather than three: the record's
+    /// own character put back at that gap is a substitution there.
+    ///
+    /// The record files the first position of a run of equal codes, and the query's deletion may be any of its run
+    /// too, so the range widens over the run of `deleted` around `gap` and over the run of whatever code precedes
+    /// it; and one gap further right, where the other half of a transposition sits when each side deletes one of
+    /// the two characters.
+    @inline(__always)
+    static func tags(gap: Int, deleted: UInt8, count: Int, _ s: (Int) -> UInt8) -> UInt32 {
+        var high = gap
+        while high < count && s(high) == deleted { high += 1 }
+        var low = gap
+        while low > 0 && s(low - 1) == deleted { low -= 1 }
+        if low > 0 {
+            let preceding = s(low - 1)
+            low -= 1
+            while low > 0 && s(low - 1) == preceding { low -= 1 }
+        }
+        high += 1
+        // Positions low...high are tags low + 1 ... high + 1; tag 31 is in `wholeTag` already.
+        let first = low + 1
+        let last = Swift.min(high + 1, 30)
+        guard first <= last else { return 0 }
+        return UInt32(truncatingIfNeeded: (UInt64(1) << (last + 1)) &- (UInt64(1) << first))
+    }
+
     /// Writes to `probes` hashes that meet, for every string within optimal string alignment distance 2 of `codes`,
     /// the hash of that string or of one of its deletion variants (what ``forEachDeletionVariant(_:_:)`` files a
-    /// record under).
+    /// record under), and to `masks` the tags each probe accepts.
     ///
     /// Two edits decompose into non-overlapping operations, each absorbed on one side or the other:
     /// - a character the query has and the record lacks: deleted from the query;
@@ -72,9 +120,17 @@ enum SerialHasher {
     /// The probes are therefore: the query, its deletions and double deletions; each substitution, and each
     /// substitution with a later deletion; each insertion; each transposition and its deletions. About 1,500 for a
     /// 9-character serial, each computed in O(1) from prefix sums.
-    static func probes(_ codes: UnsafeBufferPointer<UInt8>, alphabet: [UInt8], into probes: inout [UInt64]) {
+    ///
+    /// **Masks.** A probe that spent one edit or none on the query accepts every tag: with the record's deletion,
+    /// two edits at most. A probe that spent two (a double deletion, a substitution with a deletion, a
+    /// transposition with a deletion) meets a record's deletion variant within two edits only where the record's
+    /// deleted character takes the place of one the query lost (a substitution, see ``tags(gap:deleted:count:_:)``);
+    /// elsewhere the match is three edits away, which on dense serial ranges is most of what such probes find. Those
+    /// tags are left out, so such records are never read.
+    static func probes(_ codes: UnsafeBufferPointer<UInt8>, alphabet: [UInt8], into probes: inout [UInt64], masks: inout [UInt32]) {
         let n = codes.count
         probes.removeAll(keepingCapacity: true)
+        masks.removeAll(keepingCapacity: true)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n + 1) { prefix in
             powers.withUnsafeBufferPointer { B in
                 prefix[0] = 0
@@ -87,11 +143,17 @@ enum SerialHasher {
 
                 // The string, its deletions and its double deletions.
                 probes.append(finalize(total, length: n))
+                masks.append(anyTag)
                 for j in 0..<n {
                     probes.append(finalize(deleted(j), length: n - 1))
+                    masks.append(anyTag)
                     for k in (j + 1)..<n where k == j + 1 || codes[k] != codes[k - 1] {
                         let raw = prefix[j] &+ (prefix[k] &- prefix[j + 1]) &* inv &+ (total &- prefix[k + 1]) &* inv2
                         probes.append(finalize(raw, length: n - 2))
+                        @inline(__always) func s(_ x: Int) -> UInt8 { codes[x < j ? x : (x < k - 1 ? x + 1 : x + 2)] }
+                        masks.append(
+                            wholeTag | tags(gap: j, deleted: codes[j], count: n - 2, s) | tags(gap: k - 1, deleted: codes[k], count: n - 2, s)
+                        )
                     }
                 }
                 // Substitutions at i, each with the deletions after i.
@@ -100,13 +162,22 @@ enum SerialHasher {
                     for code in alphabet where UInt64(code) != original {
                         let delta = UInt64(code) &- original
                         probes.append(finalize(total &+ delta &* B[i], length: n))
-                        for j in (i + 1)..<n { probes.append(finalize(deleted(j) &+ delta &* B[i], length: n - 1)) }
+                        masks.append(anyTag)
+                        for j in (i + 1)..<n {
+                            probes.append(finalize(deleted(j) &+ delta &* B[i], length: n - 1))
+                            @inline(__always) func s(_ x: Int) -> UInt8 {
+                                let y = x < j ? x : x + 1
+                                return y == i ? code : codes[y]
+                            }
+                            masks.append(wholeTag | tags(gap: j, deleted: codes[j], count: n - 1, s))
+                        }
                     }
                 }
                 // Insertions at i.
                 for i in 0...n {
                     for code in alphabet where i == 0 || code != codes[i - 1] {
                         probes.append(finalize(prefix[i] &+ UInt64(code) &* B[i] &+ (total &- prefix[i]) &* base, length: n + 1))
+                        masks.append(anyTag)
                     }
                 }
             }
@@ -117,7 +188,12 @@ enum SerialHasher {
             _ = scratch.initialize(fromContentsOf: codes)
             for i in 0..<(n - 1) where codes[i] != codes[i + 1] {
                 scratch.swapAt(i, i + 1)
-                forEachDeletionVariant(UnsafeBufferPointer(scratch)) { probes.append($0) }
+                let swapped = UnsafeBufferPointer(scratch)
+                forEachDeletionVariant(swapped) { hash, j in
+                    probes.append(hash)
+                    guard let j else { return masks.append(anyTag) }
+                    masks.append(wholeTag | tags(gap: j, deleted: swapped[j], count: n - 1) { swapped[$0 < j ? $0 : $0 + 1] })
+                }
                 scratch.swapAt(i, i + 1)
             }
         }

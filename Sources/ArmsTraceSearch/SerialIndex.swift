@@ -6,9 +6,10 @@ public import ArmsTraceDomain
 /// ``SerialNormalizer``), where two edits of ``SerialDistance`` stay at most two edits. Each record is filed under the
 /// hash of its folded serial and of each string one deletion away (about ten entries). A search probes about 1,500
 /// hashes of strings derived from the folded query (each a directory word and one cache line), chosen so that any
-/// serial within two edits is filed under one of them (the derivation is at `SerialHasher.probes`). Every slot found
-/// is then checked with the exact ``SerialMatcher`` distance, so the answer is exact: no candidate missed, none
-/// invented.
+/// serial within two edits is filed under one of them (the derivation is at `SerialHasher.probes`). Each filed hash
+/// carries which position was deleted, so that a match that can only be three edits away is dropped without reading
+/// the record. Every slot found is then checked with the exact ``SerialMatcher`` distance, so the answer is exact: no
+/// candidate missed, none invented.
 ///
 /// **Patterns** (`?`, `*`) use two sorted orders of the folded serials, forwards and backwards: the literal prefix or
 /// suffix of the pattern, whichever selects fewer records, bounds the records to check.
@@ -107,7 +108,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     private static func forEachHash(of slot: UInt32, in store: SlotStore, markings: [String], _ body: (UInt64, Bool) -> Void) {
         store.withSerial(slot) { serial in
             guard !serial.isEmpty else { return }
-            fold(serial) { SerialHasher.forEachDeletionVariant($0) { body($0, false) } }
+            fold(serial) { SerialHasher.forEachDeletionVariant($0) { hash, deleted in body(SerialHasher.tagged(hash, deleted: deleted), false) } }
         }
         var seen: Set<UInt64> = []
         for text in markings {
@@ -185,11 +186,13 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                 var seen = Set<UInt32>()
                 query.serial.withUnsafeBufferPointer { serial in
                     var probes: [UInt64] = []
+                    var masks: [UInt32] = []
                     probes.reserveCapacity(64 * (serial.count + 2) * (serial.count + 2))
-                    Self.fold(serial) { SerialHasher.probes($0, alphabet: SerialNormalizer.classCodes, into: &probes) }
-                    serialTable.forEachSlot(probes) { seen.insert($0) }
+                    masks.reserveCapacity(probes.capacity)
+                    Self.fold(serial) { SerialHasher.probes($0, alphabet: SerialNormalizer.classCodes, into: &probes, masks: &masks) }
+                    serialTable.forEachSlot(probes, masks) { seen.insert($0) }
                     if !serialDelta.isEmpty {
-                        for hash in probes { serialDelta.forEachSlot(hash) { seen.insert($0) } }
+                        for (hash, mask) in zip(probes, masks) { serialDelta.forEachSlot(hash, mask) { seen.insert($0) } }
                     }
                     for slot in seen where store.isLive(slot) {
                         let distance = store.withSerial(slot) { SerialDistance.distance(serial, $0, limit: SerialDistance.maximumDistance) }
@@ -310,7 +313,7 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         }
         fill(0)
         var seen = Set<UInt32>()
-        serialTable.forEachSlot(probes) { seen.insert($0) }
+        serialTable.forEachSlot(probes, [UInt32](repeating: SerialHasher.anyTag, count: probes.count)) { seen.insert($0) }
         for hash in probes { serialDelta.forEachSlot(hash) { seen.insert($0) } }
         seen.forEach(body)
     }

@@ -33,6 +33,8 @@ struct PostingTable: Sendable {
         self.shift = shift
         self.directory = directory
         self.entries = entries
+        HugePages.collapse(directory)
+        HugePages.collapse(entries)
     }
 
     /// Calls `body` with each slot stored under any of `hashes` with a tag that the hash's mask in `masks` accepts.
@@ -55,7 +57,10 @@ struct PostingTable: Sendable {
                         }
                         var touched: UInt64 = 0
                         let last = UInt32(entries.count - 1)
-                        for k in 0..<count { touched &+= entries[Int(min(bounds[2 * k], last))] }
+                        // A bucket's entries may straddle two cache lines: its first and its last are read.
+                        for k in 0..<count {
+                            touched &+= entries[Int(min(bounds[2 * k], last))] &+ entries[Int(min(bounds[2 * k + 1] &- 1, last))]
+                        }
                         masks.withUnsafeBufferPointer { masks in
                             for k in 0..<count {
                                 let fingerprint = hashes[k] << 32
@@ -101,7 +106,3 @@ struct PostingTable: Sendable {
         (entry ^ fingerprint) >> 37 == 0 && mask >> UInt32(truncatingIfNeeded: (entry >> 32) & SerialHasher.tagBits) & 1 != 0
     }
 }
-
-/// Uses a value so that the optimiser keeps the loads that computed it.
-@_optimize(none)
-private func keep(_ value: UInt64) {}

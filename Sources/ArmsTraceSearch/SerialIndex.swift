@@ -63,6 +63,9 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         self.baseSortedByID = builder.sortedByID
         self.baseSlotByID = builder.sortedByID ? [:] : Dictionary(builder.store.ids.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
         (self.forwardOrder, self.backwardOrder) = Self.orders(builder.store)
+        store.collapseIntoHugePages()
+        HugePages.collapse(forwardOrder)
+        HugePages.collapse(backwardOrder)
     }
 
     /// Collects records for an index, then builds it.
@@ -183,18 +186,21 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     if let distance { keep(Found(slot: slot, distance: distance, source: .pattern)) }
                 }
             } else {
-                var seen = Set<UInt32>()
+                var hits: [UInt32] = []
+                hits.reserveCapacity(256)
                 query.serial.withUnsafeBufferPointer { serial in
                     var probes: [UInt64] = []
                     var masks: [UInt32] = []
                     probes.reserveCapacity(64 * (serial.count + 2) * (serial.count + 2))
                     masks.reserveCapacity(probes.capacity)
                     Self.fold(serial) { SerialHasher.probes($0, alphabet: SerialNormalizer.classCodes, into: &probes, masks: &masks) }
-                    serialTable.forEachSlot(probes, masks) { seen.insert($0) }
+                    serialTable.forEachSlot(probes, masks) { hits.append($0) }
                     if !serialDelta.isEmpty {
-                        for (hash, mask) in zip(probes, masks) { serialDelta.forEachSlot(hash, mask) { seen.insert($0) } }
+                        for (hash, mask) in zip(probes, masks) { serialDelta.forEachSlot(hash, mask) { hits.append($0) } }
                     }
-                    for slot in seen where store.isLive(slot) {
+                    let candidates = SlotSet.distinct(hits)
+                    store.prefetch(candidates)
+                    for slot in candidates where store.isLive(slot) {
                         let distance = store.withSerial(slot) { SerialDistance.distance(serial, $0, limit: SerialDistance.maximumDistance) }
                         if let distance { keep(Found(slot: slot, distance: distance, source: .serial)) }
                     }

@@ -51,6 +51,20 @@ struct SlotStore: Sendable {
         country.reserveCapacity(count)
     }
 
+    /// Backs the columns a search reads with huge pages (see ``HugePages``).
+    func collapseIntoHugePages() {
+        HugePages.collapse(ids)
+        HugePages.collapse(serialStart)
+        HugePages.collapse(serialBytes)
+        HugePages.collapse(owner)
+        HugePages.collapse(sharing)
+        HugePages.collapse(category)
+        HugePages.collapse(make)
+        HugePages.collapse(model)
+        HugePages.collapse(calibre)
+        HugePages.collapse(country)
+    }
+
     /// Appends a record and returns its slot.
     mutating func append(_ entry: SearchEntry) -> UInt32 {
         let slot = UInt32(ids.count)
@@ -83,6 +97,24 @@ struct SlotStore: Sendable {
         let start = Int(serialStart[Int(slot)])
         let end = Int(serialStart[Int(slot) + 1])
         return serialBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Reads, for each slot, the memory a check of it reads (its sharing, its serial's bounds, then its serial's
+    /// first bytes), one pass per level before the first check: the loads of a pass do not wait on each other, so
+    /// the processor keeps many cache misses in flight where checking slot after slot waits on each in turn.
+    func prefetch(_ slots: [UInt32]) {
+        var touched: UInt64 = 0
+        serialStart.withUnsafeBufferPointer { starts in
+            sharing.withUnsafeBufferPointer { sharing in
+                for slot in slots { touched &+= UInt64(starts[Int(slot)]) &+ UInt64(sharing[Int(slot)]) }
+            }
+            serialBytes.withUnsafeBufferPointer { bytes in
+                let last = bytes.count - 1
+                guard last >= 0 else { return }
+                for slot in slots { touched &+= UInt64(bytes[min(Int(starts[Int(slot)]), last)]) }
+            }
+        }
+        keep(touched)
     }
 
     func hasSerial(_ slot: UInt32) -> Bool { serialStart[Int(slot) + 1] > serialStart[Int(slot)] }

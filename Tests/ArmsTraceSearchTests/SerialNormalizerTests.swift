@@ -109,4 +109,41 @@ import Testing
             }
         }
     }
+
+    /// Serials of one length, the check's own pass, and a character apart: runs, confusions, swaps and stretches
+    /// shifted by one character (one deletion with one insertion), against the full matrix.
+    @Test func sameLengthDistanceEqualsTheFullMatrix() {
+        var random = SeededGenerator(seed: 5)
+        let alphabet = Array("0O1I7AB".utf8)
+        var shifted = 0
+        for _ in 0..<20_000 {
+            let a = (0..<Int.random(in: 1...10, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...3, using: &random) {
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0:
+                    b.remove(at: Int.random(in: 0..<b.count, using: &random))
+                    b.insert(alphabet.randomElement(using: &random)!, at: Int.random(in: 0...b.count, using: &random))
+                case 1 where b.count > 1:
+                    let i = Int.random(in: 0..<(b.count - 1), using: &random)
+                    b.swapAt(i, i + 1)
+                default: b[Int.random(in: 0..<b.count, using: &random)] = alphabet.randomElement(using: &random)!
+                }
+            }
+            let full = Self.fullDistance(a, b)
+            if full == 2 * SerialDistance.editCost { shifted += 1 }
+            for limit in [0, 1, 4, 7, 8] {
+                #expect(SerialDistance.distance(a, b, limit: limit) == (full <= limit ? full : nil), "\(a) \(b) limit \(limit)")
+            }
+            // The same with a character more on one side.
+            var c = b
+            c.insert(alphabet.randomElement(using: &random)!, at: Int.random(in: 0...c.count, using: &random))
+            let longer = Self.fullDistance(a, c)
+            for limit in [3, 4, 5, 8, 11] {
+                #expect(SerialDistance.distance(a, c, limit: limit) == (longer <= limit ? longer : nil), "\(a) \(c) limit \(limit)")
+                #expect(SerialDistance.distance(c, a, limit: limit) == (longer <= limit ? longer : nil), "\(c) \(a) limit \(limit)")
+            }
+        }
+        #expect(shifted > 500)
+    }
 }

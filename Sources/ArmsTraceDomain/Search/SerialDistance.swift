@@ -23,6 +23,9 @@ public enum SerialDistance {
         if abs(n - m) * editCost > limit { return nil }
         if n == 0 { return m * editCost <= limit ? m * editCost : nil }
         if m == 0 { return n * editCost <= limit ? n * editCost : nil }
+        if n == m, limit < 2 * editCost + confusableCost {
+            return SerialNormalizer.withClassTable { sameLengthDistance(query, stored, limit: limit, classes: $0) }
+        }
         let band = limit / editCost
         let outside = limit + 1
         return SerialNormalizer.withClassTable { classes in
@@ -63,6 +66,51 @@ public enum SerialDistance {
                 return previous[m] <= limit ? previous[m] : nil
             }
         }
+    }
+
+    /// ``distance(_:_:limit:)`` of two serials of one length within a limit below one deletion, one insertion and
+    /// a confusion, in one pass: the most common check a search makes.
+    ///
+    /// Within such a limit an alignment either keeps every character in its column (substitutions, confusions and
+    /// swaps of neighbours, a pass along the diagonal) or deletes one character and inserts another with nothing
+    /// else changed, which costs `2 * editCost` and exists when the two serials are equal but for one stretch
+    /// shifted by a character.
+    private static func sameLengthDistance(
+        _ query: UnsafeBufferPointer<UInt8>,
+        _ stored: UnsafeBufferPointer<UInt8>,
+        limit: Int,
+        classes: UnsafeBufferPointer<UInt8>
+    ) -> Int? {
+        let n = query.count
+        // The diagonal: the cost up to the previous column and up to the one before.
+        var previous2 = 0
+        var previous = 0
+        for i in 0..<n {
+            let a = query[i]
+            let b = stored[i]
+            var cost = previous + (a == b ? 0 : (classes[Int(a)] == classes[Int(b)] ? confusableCost : editCost))
+            if i > 0, a != b, a == stored[i - 1], query[i - 1] == b { cost = Swift.min(cost, previous2 + editCost) }
+            previous2 = previous
+            previous = cost
+            if previous2 > limit && previous > limit { break }
+        }
+        if previous <= limit { return previous }
+        guard limit >= 2 * editCost else { return nil }
+        // One deletion and one insertion: equal before `first`, equal from `end`, and between them one serial the
+        // other shifted by a character.
+        var first = 0
+        while first < n && query[first] == stored[first] { first += 1 }
+        var end = n
+        while end > first && query[end - 1] == stored[end - 1] { end -= 1 }
+        let last = Swift.max(end - 1, first + 1)
+        guard last < n else { return nil }
+        var queryAhead = true
+        var storedAhead = true
+        for k in first..<last {
+            queryAhead = queryAhead && query[k + 1] == stored[k]
+            storedAhead = storedAhead && stored[k + 1] == query[k]
+        }
+        return queryAhead || storedAhead ? 2 * editCost : nil
     }
 
     /// The distance in cost units between two normalised serials, or `nil` when it is above `limit`.

@@ -1,6 +1,13 @@
 -- wrk script: POST /api/v1/searches with serials damaged in turn (confusions, a dash, a dropped or swapped digit).
 -- Usage: TOKEN=at_... wrk -t2 -c64 -d30s -s scripts/search-load.lua http://127.0.0.1:8080
+-- PAUSE_MS=N makes each connection wait N ms after each answer, so that 64 connections ask at a set rate (about
+-- 64,000 / (N + latency) searches/s) instead of as fast as the server answers: latency at a given load, not at
+-- saturation.
 local token = os.getenv("TOKEN") or ""
+local pause = tonumber(os.getenv("PAUSE_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
+end
 local serials = {
   "U34-2S57", "ZX5O75", "U1177309", "LNS79A", "N8225", "AK47123", "56I234567", "BER123456Z", "G1234S67", "TAA1234?",
   "*42557", "PX12345", "M123456", "99-123456", "SA12345", "A1234", "U999999", "G99999999", "AB123456M", "7654321",

@@ -6,11 +6,11 @@ struct DeltaPostings: Sendable {
     private var heads: [Int32] = []
     private var nextInList: [Int32] = []
     private var slots: [UInt32] = []
-    private var tags: [UInt8] = []
+    private var tags: [UInt16] = []
     private var used = 0
 
     var isEmpty: Bool { used == 0 }
-    var memoryBytes: Int { keys.capacity * 12 + nextInList.capacity * 9 }
+    var memoryBytes: Int { keys.capacity * 12 + nextInList.capacity * 10 }
 
     /// The table's key for a hash: the hash without its tag, never 0 (which marks an empty cell).
     @inline(__always)
@@ -28,7 +28,7 @@ struct DeltaPostings: Sendable {
         }
         nextInList.append(heads[i])
         slots.append(slot)
-        tags.append(UInt8(truncatingIfNeeded: hash & SerialHasher.tagBits))
+        tags.append(UInt16(truncatingIfNeeded: hash & SerialHasher.tagBits))
         heads[i] = Int32(slots.count - 1)
     }
 
@@ -42,7 +42,7 @@ struct DeltaPostings: Sendable {
             if keys[i] == key {
                 var link = heads[i]
                 while link >= 0 {
-                    if mask >> UInt32(tags[Int(link)]) & 1 != 0 { body(slots[Int(link)]) }
+                    if SerialHasher.accepts(mask, tag: UInt64(tags[Int(link)])) { body(slots[Int(link)]) }
                     link = nextInList[Int(link)]
                 }
                 return

@@ -1,6 +1,6 @@
 /// An immutable hash table from 64-bit hashes to slots, as two flat arrays: a directory of buckets (by the hash's top
 /// bits) and the entries of each bucket in turn, each the hash's low 32 bits and a 32-bit slot. Of those 32 bits, the
-/// low five are a tag (see `SerialHasher.tagged`) that lookups filter by instead of comparing, and the other 27 a
+/// low ten are a tag (see `SerialHasher.tagged`) that lookups filter by instead of comparing, and the other 22 a
 /// fingerprint.
 ///
 /// About 4 entries share a bucket, so a lookup reads one directory word and one cache line of entries: 8 bytes per
@@ -103,6 +103,6 @@ struct PostingTable: Sendable {
     /// Whether an entry has the fingerprint (a hash shifted left by 32) and a tag the mask accepts.
     @inline(__always)
     private static func matches(_ entry: UInt64, _ fingerprint: UInt64, _ mask: UInt32) -> Bool {
-        (entry ^ fingerprint) >> 37 == 0 && mask >> UInt32(truncatingIfNeeded: (entry >> 32) & SerialHasher.tagBits) & 1 != 0
+        (entry ^ fingerprint) >> 42 == 0 && SerialHasher.accepts(mask, tag: (entry >> 32) & SerialHasher.tagBits)
     }
 }

@@ -39,11 +39,11 @@ enum SerialHasher {
         return finalize(raw, length: codes.count, seed: seed)
     }
 
-    /// Calls `body` with the hash of `codes` and of every string one deletion away, with the position deleted (`nil`
-    /// for `codes` itself); one call per distinct string where adjacent equal codes make deletions coincide (the
-    /// first position of the run).
+    /// Calls `body` with the hash of `codes` and of every string one deletion away, with the positions whose
+    /// deletion gives it (`nil` for `codes` itself): one call per distinct string, where a run of adjacent equal codes
+    /// gives one string whichever of its positions is deleted.
     @inline(__always)
-    static func forEachDeletionVariant(_ codes: UnsafeBufferPointer<UInt8>, _ body: (_ hash: UInt64, _ deleted: Int?) -> Void) {
+    static func forEachDeletionVariant(_ codes: UnsafeBufferPointer<UInt8>, _ body: (_ hash: UInt64, _ deleted: ClosedRange<Int>?) -> Void) {
         let n = codes.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n + 1) { prefix in
             powers.withUnsafeBufferPointer { powers in
@@ -54,52 +54,61 @@ enum SerialHasher {
             body(finalize(total, length: n), nil)
             for j in 0..<n {
                 if j > 0 && codes[j] == codes[j - 1] { continue }
-                body(finalize(prefix[j] &+ (total &- prefix[j + 1]) &* inverse, length: n - 1), j)
+                var last = j
+                while last + 1 < n && codes[last + 1] == codes[j] { last += 1 }
+                body(finalize(prefix[j] &+ (total &- prefix[j + 1]) &* inverse, length: n - 1), j...last)
             }
         }
     }
 
     // MARK: - Tags
 
-    /// A filed hash carries a tag in its low five bits (which lookups do not compare): 0 for a serial itself, and
-    /// `1 + p` for its deletion at position `p` (31 for positions from 30 on). A probe says which tags it accepts
-    /// (bit `t` of a mask for tag `t`), so that a lookup drops, without reading the record, the matches that cannot
-    /// be within two edits (see ``probes(_:alphabet:into:masks:)``).
-    static let tagBits: UInt64 = 31
+    /// A filed hash carries a tag in its low ten bits (which lookups do not compare): for a deletion variant, the
+    /// first and last position of the run whose deletion gives it, each as `1 + p` (31 for positions from 30 on), in
+    /// bits 0-4 and 5-9; 0 for a serial itself. A probe says which positions it accepts (bit `1 + p` of a mask for
+    /// position `p`, bit 0 for a serial itself), and an entry passes when its run holds one of them, so that a lookup
+    /// drops, without reading the record, the matches that cannot be within two edits (see
+    /// ``probes(_:alphabet:into:masks:)``).
+    static let tagBits: UInt64 = 1023
 
-    /// `hash` filed with the tag of the deletion at `deleted` (`nil`: the serial itself).
+    /// `hash` filed with the tag of the deletion of any of the positions `deleted` (`nil`: the serial itself).
     @inline(__always)
-    static func tagged(_ hash: UInt64, deleted: Int?) -> UInt64 {
-        (hash & ~tagBits) | UInt64(deleted.map { Swift.min($0 + 1, 31) } ?? 0)
+    static func tagged(_ hash: UInt64, deleted: ClosedRange<Int>?) -> UInt64 {
+        guard let deleted else { return hash & ~tagBits }
+        let first = UInt64(Swift.min(deleted.lowerBound + 1, 31))
+        let last = UInt64(Swift.min(deleted.upperBound + 1, 31))
+        return (hash & ~tagBits) | first | last << 5
+    }
+
+    /// Whether a probe's mask accepts a filed tag: whether it has a bit from the tag's first position to its last.
+    @inline(__always)
+    static func accepts(_ mask: UInt32, tag: UInt64) -> Bool {
+        let first = tag & 31
+        let width = ((tag >> 5) & 31) &- first &+ 1
+        return (UInt64(mask) >> first) & ((1 << width) &- 1) != 0
     }
 
     /// Every tag.
     static let anyTag: UInt32 = .max
     /// The tags a probe of two edits accepts whatever its deletions: the serial itself, and deletions past position
-    /// 29, which share one tag.
+    /// 29, which share one bit.
     static let wholeTag: UInt32 = 1 | 1 << 31
 
-    /// The tags of the record deletions that, met by a probe string `s` (of `count` codes) made by deleting code
-    /// `deleted` from the query at `gap` (before `s[gap]`), make two edits in all rather than three: the record's
-    /// own character put back at that gap is a substitution there.
+    /// The positions of the record deletions that, met by a probe string `s` (of `count` codes) made by deleting
+    /// code `deleted` from the query at `gap` (before `s[gap]`), make two edits in all rather than three: the
+    /// record's own character put back at that gap is a substitution there.
     ///
-    /// The record files the first position of a run of equal codes, and the query's deletion may be any of its run
-    /// too, so the range widens over the run of `deleted` around `gap` and over the run of whatever code precedes
-    /// it; and one gap further right, where the other half of a transposition sits when each side deletes one of
-    /// the two characters.
+    /// The query's deletion may be any of its run of equal codes, so the range widens over the run of `deleted`
+    /// around `gap` (the record's side is a run already, see ``tagged(_:deleted:)``); and one gap further right,
+    /// where the other half of a transposition sits when each side deletes one of the two characters.
     @inline(__always)
     static func tags(gap: Int, deleted: UInt8, count: Int, _ s: (Int) -> UInt8) -> UInt32 {
         var high = gap
         while high < count && s(high) == deleted { high += 1 }
         var low = gap
         while low > 0 && s(low - 1) == deleted { low -= 1 }
-        if low > 0 {
-            let preceding = s(low - 1)
-            low -= 1
-            while low > 0 && s(low - 1) == preceding { low -= 1 }
-        }
         high += 1
-        // Positions low...high are tags low + 1 ... high + 1; tag 31 is in `wholeTag` already.
+        // Positions low...high are bits low + 1 ... high + 1; bit 31 is in `wholeTag` already.
         let first = low + 1
         let last = Swift.min(high + 1, 30)
         guard first <= last else { return 0 }
@@ -189,9 +198,9 @@ enum SerialHasher {
             for i in 0..<(n - 1) where codes[i] != codes[i + 1] {
                 scratch.swapAt(i, i + 1)
                 let swapped = UnsafeBufferPointer(scratch)
-                forEachDeletionVariant(swapped) { hash, j in
+                forEachDeletionVariant(swapped) { hash, deleted in
                     probes.append(hash)
-                    guard let j else { return masks.append(anyTag) }
+                    guard let j = deleted?.lowerBound else { return masks.append(anyTag) }
                     masks.append(wholeTag | tags(gap: j, deleted: swapped[j], count: n - 1) { swapped[$0 < j ? $0 : $0 + 1] })
                 }
                 scratch.swapAt(i, i + 1)

@@ -7,7 +7,7 @@ public import ArmsTraceDomain
 /// hash of its folded serial and of each string one deletion away (about ten entries). A search probes about 1,500
 /// hashes of strings derived from the folded query (each a directory word and one cache line), chosen so that any
 /// serial within two edits is filed under one of them (the derivation is at `SerialHasher.probes`). Each filed hash
-/// carries which position was deleted, so that a match that can only be three edits away is dropped without reading
+/// carries which positions were deleted, so that a match that can only be three edits away is dropped without reading
 /// the record. Every slot found is then checked with the exact ``SerialMatcher`` distance, so the answer is exact: no
 /// candidate missed, none invented.
 ///

@@ -186,19 +186,13 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
                     if let distance { keep(Found(slot: slot, distance: distance, source: .pattern)) }
                 }
             } else {
-                var hits: [UInt32] = []
-                hits.reserveCapacity(256)
                 query.serial.withUnsafeBufferPointer { serial in
                     var probes: [UInt64] = []
                     var masks: [UInt32] = []
                     probes.reserveCapacity(64 * (serial.count + 2) * (serial.count + 2))
                     masks.reserveCapacity(probes.capacity)
                     Self.fold(serial) { SerialHasher.probes($0, alphabet: SerialNormalizer.classCodes, into: &probes, masks: &masks) }
-                    serialTable.forEachSlot(probes, masks) { hits.append($0) }
-                    if !serialDelta.isEmpty {
-                        for (hash, mask) in zip(probes, masks) { serialDelta.forEachSlot(hash, mask) { hits.append($0) } }
-                    }
-                    let candidates = SlotSet.distinct(hits)
+                    let candidates = serialSlots(probes, masks: masks)
                     store.prefetch(candidates)
                     for slot in candidates where store.isLive(slot) {
                         let distance = store.withSerial(slot) { SerialDistance.distance(serial, $0, limit: SerialDistance.maximumDistance) }
@@ -318,10 +312,20 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
             }
         }
         fill(0)
-        var seen = Set<UInt32>()
-        serialTable.forEachSlot(probes, [UInt32](repeating: SerialHasher.anyTag, count: probes.count)) { seen.insert($0) }
-        for hash in probes { serialDelta.forEachSlot(hash) { seen.insert($0) } }
-        seen.forEach(body)
+        serialSlots(probes, masks: [UInt32](repeating: SerialHasher.anyTag, count: probes.count)).forEach(body)
+    }
+
+    /// The distinct slots filed under any of `probes` with a tag its mask accepts, built and added since; runs under
+    /// the read lock.
+    @inline(__always)
+    private func serialSlots(_ probes: [UInt64], masks: [UInt32]) -> [UInt32] {
+        var hits: [UInt32] = []
+        hits.reserveCapacity(256)
+        serialTable.forEachSlot(probes, masks) { hits.append($0) }
+        if !serialDelta.isEmpty {
+            for (hash, mask) in zip(probes, masks) { serialDelta.forEachSlot(hash, mask) { hits.append($0) } }
+        }
+        return SlotSet.distinct(hits)
     }
 
     /// The positions in `order` whose folded serial (read backwards when asked) starts with `codes`.

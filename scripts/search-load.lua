@@ -3,6 +3,8 @@
 -- PAUSE_MS=N makes each connection wait N ms after each answer, so that 64 connections ask at a set rate (about
 -- 64,000 / (N + latency) searches/s) instead of as fast as the server answers: latency at a given load, not at
 -- saturation.
+-- The member's daily quota (PUT /api/v1/settings) must allow the searches: past it the server answers 429, which wrk
+-- counts as "Non-2xx or 3xx responses", and the rates printed are no longer searches.
 local token = os.getenv("TOKEN") or ""
 local pause = tonumber(os.getenv("PAUSE_MS") or "0")
 if pause > 0 then

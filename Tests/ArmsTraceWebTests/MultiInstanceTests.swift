@@ -30,10 +30,11 @@ struct MultiInstanceTests {
                 #expect(created.status == .created)
                 let id = try #require(created.object["id"] as? String)
 
-                // …is found through B within a second.
+                // …is found through B at one of its next looks (every 250 ms here). Five seconds, not one: CI runs
+                // every suite at once on 2 cores, and a one-second bound failed there now and then.
                 let start = ContinuousClock.now
                 var found = false
-                while !found && ContinuousClock.now - start < .seconds(1) {
+                while !found && ContinuousClock.now - start < .seconds(5) {
                     let answer = try await SearchAPITests.search(b, world, "ken", ["serial": "5612345"])
                     found = answer.object["hit"] as? Bool == true
                     if found {
@@ -45,7 +46,7 @@ struct MultiInstanceTests {
                         try await Task.sleep(for: .milliseconds(50))
                     }
                 }
-                #expect(found, "a record created through one server is found through the other within a second")
+                #expect(found, "a record created through one server is found through the other within five seconds")
 
                 // Searches through both servers at once: one notice to the owner per search, none lost or doubled.
                 try await withThrowingTaskGroup(of: Void.self) { group in

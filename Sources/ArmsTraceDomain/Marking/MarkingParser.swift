@@ -119,7 +119,9 @@ public enum MarkingParser {
     /// Every scheme among `schemes` that the mark fits, with its elements: the newest version of each member's
     /// kind first.
     public static func fits(_ mark: String, schemes: [MarkingScheme]) -> [MarkingParse] {
-        schemes.sorted { ($0.member.rawValue, $0.kind.rawValue, -$0.version) < ($1.member.rawValue, $1.kind.rawValue, -$1.version) }
-            .compactMap { parse(mark, under: $0) }
+        // The year once, not once per scheme: a marking check runs this for every record a search returns.
+        let year = Calendar.utc.component(.year, from: Date())
+        return schemes.sorted { ($0.member.rawValue, $0.kind.rawValue, -$0.version) < ($1.member.rawValue, $1.kind.rawValue, -$1.version) }
+            .compactMap { parse(mark, under: $0, currentYear: year) }
     }
 }

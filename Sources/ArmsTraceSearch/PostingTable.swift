@@ -33,6 +33,10 @@ struct PostingTable: Sendable {
         self.shift = shift
         self.directory = directory
         self.entries = entries
+    }
+
+    /// Backs the directory and the entries with huge pages (see ``HugePages``).
+    func collapseIntoHugePages() {
         HugePages.collapse(directory)
         HugePages.collapse(entries)
     }

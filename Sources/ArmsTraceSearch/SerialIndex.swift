@@ -47,10 +47,12 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
     public convenience init(_ entries: some Sequence<SearchEntry>) {
         var builder = Builder()
         for entry in entries { builder.add(entry) }
-        self.init(builder)
+        self.init(builder, hugePages: true)
     }
 
-    init(_ builder: consuming Builder) {
+    /// - Parameter hugePages: whether to move the large arrays onto huge pages once built (see ``HugePages``): a few
+    ///   seconds at ten million records that every later search earns back, and a one-off search does not.
+    init(_ builder: consuming Builder, hugePages: Bool) {
         self.store = builder.store
         self.baseCount = builder.store.count
         // Each table's pairs are dropped as soon as it is built, so that the peak stays near the index's own size.
@@ -63,9 +65,13 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
         self.baseSortedByID = builder.sortedByID
         self.baseSlotByID = builder.sortedByID ? [:] : Dictionary(builder.store.ids.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
         (self.forwardOrder, self.backwardOrder) = Self.orders(builder.store)
-        store.collapseIntoHugePages()
-        HugePages.collapse(forwardOrder)
-        HugePages.collapse(backwardOrder)
+        if hugePages {
+            serialTable.collapseIntoHugePages()
+            markingTable.collapseIntoHugePages()
+            store.collapseIntoHugePages()
+            HugePages.collapse(forwardOrder)
+            HugePages.collapse(backwardOrder)
+        }
     }
 
     /// Collects records for an index, then builds it.
@@ -103,8 +109,8 @@ public final class SerialIndex: SerialSearchIndex, @unchecked Sendable {
             }
         }
 
-        /// The index; the builder is used up.
-        public consuming func build() -> SerialIndex { SerialIndex(self) }
+        /// The index; the builder is used up. `hugePages`: see ``SerialIndex/init(_:hugePages:)``.
+        public consuming func build(hugePages: Bool = true) -> SerialIndex { SerialIndex(self, hugePages: hugePages) }
     }
 
     /// The hashes a slot is filed under: its serial's deletion variants and its marking tokens.

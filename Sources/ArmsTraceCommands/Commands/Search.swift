@@ -61,7 +61,8 @@ extension ArmsTraceCommand {
             } catch DomainError.notFound {
                 throw ValidationError("member \(searcher) does not exist")
             }
-            let index = try await SerialIndex.load(from: repositories.searches).index
+            // One search: moving the index onto huge pages would cost more than it saves.
+            let index = try await SerialIndex.load(from: repositories.searches, hugePages: false).index
             let request = SearchRequest(
                 serial: serial,
                 make: make,

@@ -15,6 +15,17 @@ import Testing
         #expect(try await database.pragma("foreign_keys") == "1")
     }
 
+    /// A new file gets pages of 8 KiB; a file made before keeps its own size, which SQLite cannot change in place.
+    @Test func newFilesHaveLargerPagesAndOldOnesKeepTheirs() async throws {
+        let folder = try TemporaryFolder()
+        #expect(try await SQLiteDatabase(path: folder.path("new.sqlite")).pragma("page_size") == "8192")
+        let old = folder.path("old.sqlite")
+        try await DatabaseQueue(path: old).write { db in try db.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE t (x)") }
+        let reopened = try SQLiteDatabase(path: old)
+        try reopened.migrate()
+        #expect(try await reopened.pragma("page_size") == "4096")
+    }
+
     /// What the server checks at startup (and logs as warnings): nothing to say on a file database; an in-memory one
     /// has no write-ahead log.
     @Test func theServersDurabilityCheckReadsTheWriter() async throws {

@@ -26,6 +26,34 @@ import Testing
         #expect(try await reopened.pragma("page_size") == "4096")
     }
 
+    /// A file database's import is copied from the write-ahead log into the database file while it goes on, on a
+    /// connection of its own: many small batches later, every row is there, the file is sound, and nothing is left
+    /// in the log to copy.
+    @Test func aFileImportLeavesTheFileWholeAndTheLogCopied() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("import.sqlite")
+        let database = try SQLiteDatabase(path: path)
+        try database.migrate()
+        for code in ["KEN", "UGA", "FRA"] { try await database.repositories.members.create(try Member.validated(code: code, name: code)) }
+        let report = try await database.importCSV(RecordImportTests.csv(rows: 400), batchRows: 25)
+        #expect(report.created == 400)
+        let (busy, logged, copied) = try await database.writer.writeWithoutTransaction { db in
+            let row = try #require(try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)"))
+            return (row[0] as Int, row[1] as Int, row[2] as Int)
+        }
+        #expect(busy == 0 && logged == copied, "\(copied) of \(logged) frames copied")
+        let file = try DatabaseQueue(path: path)
+        let (records, history, integrity) = try await file.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM weapon_record_history"),
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            )
+        }
+        #expect(records == 400 && history == 400)
+        #expect(integrity == "ok")
+    }
+
     /// What the server checks at startup (and logs as warnings): nothing to say on a file database; an in-memory one
     /// has no write-ahead log.
     @Test func theServersDurabilityCheckReadsTheWriter() async throws {

@@ -131,6 +131,9 @@ extension ArmsTraceCommand {
                     }
                 }
                 try handle.write(contentsOf: Data(buffer.utf8))
+                // On disk before the clock starts, as a file to import would be: otherwise the kernel writes the
+                // quarter gigabyte back while the import runs, and the import pays for the generator's output.
+                try handle.synchronize()
             }
 
             private func parse(_ path: String) throws -> [[String]] {

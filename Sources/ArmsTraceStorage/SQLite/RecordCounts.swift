@@ -9,14 +9,25 @@ import GRDB
 /// every new record went into it at a random place, while a batch of records only adds to a handful of counts.
 enum RecordCounts {
     /// One row of the table: the columns that group the records.
+    ///
+    /// The months are numbers (`YYYYMM`), turned into the table's `YYYY-MM` only when written: a bulk import looks a
+    /// key up for every record, a twentieth of its writer's time with the months as substrings, a thirtieth so.
     struct Key: Hashable {
         let owner: MemberCode
         let status: RecordStatus
         let category: WeaponCategory
-        /// `YYYY-MM` of `created_at`.
-        let enteredMonth: Substring
-        /// `YYYY-MM` of `event_date`, or empty when the record has no event date.
-        let eventMonth: Substring
+        /// The month of `created_at`, as `YYYYMM`.
+        let enteredMonth: Int
+        /// The month of `event_date`, as `YYYYMM`, or 0 when the record has no event date.
+        let eventMonth: Int
+
+        /// The table's form of a month: `YYYY-MM`, or empty for 0.
+        static func text(month: Int) -> String {
+            guard month > 0 else { return "" }
+            let year = String(month / 100)
+            let number = month % 100
+            return String(repeating: "0", count: max(0, 4 - year.count)) + year + (number < 10 ? "-0" : "-") + String(number)
+        }
     }
 
     /// The changes a transaction made to the counts, written once at its end.
@@ -58,8 +69,8 @@ enum RecordCounts {
                     bind.text(key.owner.rawValue)
                     bind.text(key.status.rawValue)
                     bind.text(key.category.rawValue)
-                    bind.text(String(key.enteredMonth))
-                    bind.text(String(key.eventMonth))
+                    bind.text(Key.text(month: key.enteredMonth))
+                    bind.text(Key.text(month: key.eventMonth))
                 }
                 if delta > 0 {
                     try raise.run { bind in

@@ -16,10 +16,14 @@ struct RecordRowWriter {
     struct Timestamp {
         let date: Date
         let text: String
+        /// The month of `text` (which starts `YYYY-MM`), as `YYYYMM`.
+        let month: Int
 
         init(_ date: Date) {
             self.date = date
             self.text = String.fromDatabaseValue(date.databaseValue)!
+            let digits = text.utf8.prefix(7).filter { $0 != UInt8(ascii: "-") }.map { Int($0) - Int(UInt8(ascii: "0")) }
+            self.month = digits.reduce(0) { $0 * 10 + $1 }
         }
     }
 
@@ -171,7 +175,7 @@ struct RecordRowWriter {
         } else {
             try appendHistory(key, version: 1, action: .created, previous: nil, by: actor, at: now)
         }
-        counts.add(Self.countKey(prepared.details, eventDate: prepared.eventDate, owner: actor.member, entered: now.text), by: 1)
+        counts.add(Self.countKey(prepared.details, owner: actor.member, entered: now), by: 1)
         return true
     }
 
@@ -189,21 +193,19 @@ struct RecordRowWriter {
         try deleteShares.run { $0.text(key) }
         try insertShares(prepared.details.sharing, for: key)
         try appendHistory(key, version: version, action: .updated, previous: current.details.snapshotJSON(), by: actor, at: now)
-        let entered = Timestamp(current.createdAt).text
-        let eventDate = current.details.event.date?.description
-        counts.add(Self.countKey(current.details, eventDate: eventDate, owner: current.owner, entered: entered), by: -1)
-        counts.add(Self.countKey(prepared.details, eventDate: prepared.eventDate, owner: current.owner, entered: entered), by: 1)
+        let entered = Timestamp(current.createdAt)
+        counts.add(Self.countKey(current.details, owner: current.owner, entered: entered), by: -1)
+        counts.add(Self.countKey(prepared.details, owner: current.owner, entered: entered), by: 1)
     }
 
-    /// The group of `weapon_record_count` that a record with these details falls in; `eventDate` is the details'
-    /// event date as text, which a bulk import's rows carry ready (`PreparedDetails.eventDate`).
-    private static func countKey(_ details: WeaponRecord.Details, eventDate: String?, owner: MemberCode, entered: String) -> RecordCounts.Key {
+    /// The group of `weapon_record_count` that a record with these details, entered at `entered`, falls in.
+    private static func countKey(_ details: WeaponRecord.Details, owner: MemberCode, entered: Timestamp) -> RecordCounts.Key {
         RecordCounts.Key(
             owner: owner,
             status: details.status,
             category: details.category,
-            enteredMonth: entered.prefix(7),
-            eventMonth: eventDate?.prefix(7) ?? ""
+            enteredMonth: entered.month,
+            eventMonth: details.event.date.map { $0.year * 100 + $0.month } ?? 0
         )
     }
 

@@ -26,9 +26,8 @@ import Testing
         #expect(try await reopened.pragma("page_size") == "4096")
     }
 
-    /// A file database's import is copied from the write-ahead log into the database file while it goes on, on a
-    /// connection of its own: many small batches later, every row is there, the file is sound, and nothing is left
-    /// in the log to copy.
+    /// A file database's import, in many small batches without the writer's own checkpoints between them, ends with
+    /// every row there, the file sound, and nothing left in the write-ahead log to copy into it.
     @Test func aFileImportLeavesTheFileWholeAndTheLogCopied() async throws {
         let folder = try TemporaryFolder()
         let path = folder.path("import.sqlite")

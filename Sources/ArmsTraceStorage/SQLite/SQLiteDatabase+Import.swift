@@ -23,8 +23,8 @@ extension SQLiteDatabase {
             let check = try await ImportCheck.run(source, owner: actor.member, members: members, workers: workers, options: options)
             guard check.accepted else { return check }
             let checked = (rows: check.rows, fileHash: try await fileHash)
-            return try await withImportCache { copier in
-                try await store(source, checked: checked, members: members, by: actor, options: options, copier: copier)
+            return try await withImportCache {
+                try await store(source, checked: checked, members: members, by: actor, options: options)
             }
         } catch let rollBack as RollBack {
             return rollBack.report
@@ -40,8 +40,7 @@ extension SQLiteDatabase {
         checked check: (rows: Int, fileHash: String),
         members: Set<MemberCode>,
         by actor: Actor,
-        options: ImportOptions,
-        copier: WALCopier?
+        options: ImportOptions
     ) async throws -> ImportReport {
         let rows = check.rows
         if options.dryRun {
@@ -77,7 +76,6 @@ extension SQLiteDatabase {
                 }
                 return batch
             }
-            copier?.committed()
             options.onCommit(report)
         }
         return report
@@ -98,16 +96,13 @@ extension SQLiteDatabase {
     }
 
     /// Runs `body` with 512 MiB of page cache for the writer, as a large import inserts into the indexes all over
-    /// (pages are taken only as needed), and without the writer's own checkpoints of the write-ahead log, which
-    /// would stop it between batches to copy them into the database file; a connection of its own copies each
-    /// batch once committed (``WALCopier``), on another core, while the writer goes on with the next. Then hands back
-    /// the usual 64 MiB, checkpoints what is left, and lets SQLite checkpoint as usual.
-    private func withImportCache<T>(_ body: (WALCopier?) async throws -> T) async throws -> T {
+    /// (pages are taken only as needed), and without checkpoints of the write-ahead log between its batches, which
+    /// would write the same index pages back to the database file again and again; then hands back the usual 64 MiB,
+    /// checkpoints once, and lets SQLite checkpoint as usual.
+    private func withImportCache<T>(_ body: () async throws -> T) async throws -> T {
         try await writer.write { db in try db.execute(sql: "PRAGMA cache_size = -524288; PRAGMA wal_autocheckpoint = 0") }
-        let copier = writer is DatabasePool ? try? WALCopier(path: location) : nil
         let result: Result<T, any Error>
-        do { result = .success(try await body(copier)) } catch { result = .failure(error) }
-        await copier?.finish()
+        do { result = .success(try await body()) } catch { result = .failure(error) }
         try await writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000")
             _ = try db.checkpoint(.passive)
@@ -166,38 +161,6 @@ extension SQLiteDatabase {
             }
             return false
         }
-    }
-}
-
-/// Copies a large import's committed batches from the write-ahead log into the database file, on a connection and a
-/// thread of its own, while the writer goes on with the next batch.
-///
-/// A passive checkpoint takes no lock that the writer needs: it copies the frames committed when it began and
-/// leaves the rest to the next one. A copy that fails or finds the log busy is simply left to the next one, and to
-/// the checkpoint after the import.
-private struct WALCopier {
-    private let signals: AsyncStream<Void>.Continuation
-    private let copying: Task<Void, Never>
-
-    init(path: String) throws {
-        let connection = try DatabaseQueue(path: path)
-        // At most one copy waits while another runs: commits coming faster than copies are covered by the next one.
-        let (stream, signals) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        self.signals = signals
-        copying = Task {
-            for await _ in stream {
-                _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            }
-        }
-    }
-
-    /// Says that a batch was committed.
-    func committed() { signals.yield() }
-
-    /// Waits for the copy under way, if any, and stops.
-    func finish() async {
-        signals.finish()
-        await copying.value
     }
 }
 

@@ -55,7 +55,7 @@ public struct SQLiteDatabase: Sendable {
         configuration.label = "armstrace"
         configuration.prepareDatabase { db in
             // Pages of 8 KiB for a new file (an existing one keeps its own): a bulk import of a million records
-            // took 4-15 % less time than with SQLite's default of 4 KiB (five runs), searches over HTTP the same.
+            // took 5-7 % less time than with SQLite's default of 4 KiB, searches over HTTP the same within noise.
             try db.execute(sql: "PRAGMA page_size = 8192")
             // 64 MiB of page cache per connection (SQLite's default is 2 MiB): bulk imports keep their index pages
             // in memory instead of spilling them to the WAL mid-transaction.

@@ -58,7 +58,7 @@ extension WeaponRecord.Details {
 extension Array where Element == Marking {
     /// The markings as a JSON array with snake_case keys, as stored in the record row.
     public func jsonText() -> String {
-        var out = JSONWriter()
+        var out = JSONWriter(capacity: 256)
         out.markings(self)
         return String(decoding: out.bytes, as: UTF8.self)
     }
@@ -152,7 +152,8 @@ struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    init() { bytes.reserveCapacity(768) }
+    /// - Parameter capacity: the bytes to make room for at once (more still fits).
+    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -168,40 +169,53 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func key(_ name: String) {
+    /// Keys are literals: their bytes are copied at once, not read as a string's, one by one.
+    mutating func key(_ name: StaticString) {
         if needsComma { raw(",") }
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: name.utf8)
+        raw(name)
         raw("\":")
         needsComma = true
     }
 
-    mutating func field(_ name: String, _ value: String?) {
+    mutating func field(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
         string(value)
     }
 
-    mutating func field(_ name: String, _ value: Int?) {
+    mutating func field(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         key(name)
-        bytes.append(contentsOf: String(value).utf8)
+        integer(value)
     }
 
-    mutating func field(_ name: String, _ value: Bool) {
+    /// An integer's decimal digits, written without making a string.
+    mutating func integer(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8((magnitude / divisor) % 10))
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         if value { raw("true") } else { raw("false") }
     }
 
     /// A number as `JSONEncoder` writes it: the shortest form that reads back the same, without a trailing `.0`.
-    mutating func field(_ name: String, _ value: Double) {
+    mutating func field(_ name: StaticString, _ value: Double) {
         key(name)
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
     }
 
-    mutating func field(_ name: String, _ values: [String]) {
+    mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
         array(values) { $0.string($1) }
     }

@@ -7,7 +7,7 @@
 extension SearchResult {
     /// The answer as UTF-8 JSON.
     public func jsonBytes() -> [UInt8] {
-        var out = JSONWriter()
+        var out = JSONWriter(capacity: 512 + 1024 * candidates.count)
         out.open()
         out.key("candidates")
         out.array(candidates) { $0.candidate($1) }
@@ -84,7 +84,7 @@ extension JSONWriter {
     }
 
     private mutating func identification(_ identification: Identification) {
-        func name(_ label: String, _ name: Identification.Name?) {
+        func name(_ label: StaticString, _ name: Identification.Name?) {
             guard let name else { return }
             key(label)
             open()

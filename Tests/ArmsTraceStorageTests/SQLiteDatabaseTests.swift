@@ -27,15 +27,20 @@ import Testing
     }
 
     /// A file database's import, in many small batches without the writer's own checkpoints between them, ends with
-    /// every row there, the file sound, and nothing left in the write-ahead log to copy into it.
+    /// every row there, the file sound, and nothing left in the write-ahead log to copy into it; its job holds the
+    /// file's hash.
     @Test func aFileImportLeavesTheFileWholeAndTheLogCopied() async throws {
         let folder = try TemporaryFolder()
         let path = folder.path("import.sqlite")
         let database = try SQLiteDatabase(path: path)
         try database.migrate()
         for code in ["KEN", "UGA", "FRA"] { try await database.repositories.members.create(try Member.validated(code: code, name: code)) }
-        let report = try await database.importCSV(RecordImportTests.csv(rows: 400), batchRows: 25)
+        let csv = RecordImportTests.csv(rows: 400)
+        let report = try await database.importCSV(csv, batchRows: 25)
         #expect(report.created == 400)
+        // The job knows the file by the hash its check took while reading it, the same as a reading of its own.
+        let jobHash = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT file_sha256 FROM import_job") }
+        #expect(try await jobHash == ImportSource.bytes(Array(csv.utf8), chunkSize: 1000).sha256())
         let (busy, logged, copied) = try await database.writer.writeWithoutTransaction { db in
             let row = try #require(try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)"))
             return (row[0] as Int, row[1] as Int, row[2] as Int)

@@ -1,5 +1,7 @@
 import ArmsTraceDomain
+import Crypto
 import Foundation
+import Synchronization
 
 /// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
 /// and each `external_ref` the file repeats found. Only a file that passes is stored, so a file with any problem
@@ -20,11 +22,36 @@ enum ImportCheck {
         workers: Int = 0,
         options: ImportOptions
     ) async throws -> ImportReport {
-        let report = try await offCooperativePool {
-            try check(source, owner: owner, members: members, workers: workers, onProblem: options.onProblem)
+        try await run(source, owner: owner, members: members, workers: workers, options: options, hashing: false).report
+    }
+
+    /// ``run(_:owner:members:workers:options:)``, with the SHA-256 of the file in hexadecimal (what an import's job
+    /// knows its file by) taken from the same reading, on the parsing thread, which has time to spare beside the
+    /// workers: one reading of the file fewer than hashing it apart (``ImportSource/sha256()``).
+    static func runHashing(
+        _ source: ImportSource,
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        workers: Int = 0,
+        options: ImportOptions
+    ) async throws -> (report: ImportReport, fileHash: String) {
+        let result = try await run(source, owner: owner, members: members, workers: workers, options: options, hashing: true)
+        return (result.report, result.fileHash ?? "")
+    }
+
+    private static func run(
+        _ source: ImportSource,
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        workers: Int,
+        options: ImportOptions,
+        hashing: Bool
+    ) async throws -> (report: ImportReport, fileHash: String?) {
+        let result = try await offCooperativePool {
+            try check(source, owner: owner, members: members, workers: workers, hashing: hashing, onProblem: options.onProblem)
         }
-        if report.accepted { options.onChecked(report) }
-        return report
+        if result.report.accepted { options.onChecked(result.report) }
+        return result
     }
 
     private static func check(
@@ -32,9 +59,23 @@ enum ImportCheck {
         owner: MemberCode,
         members: Set<MemberCode>,
         workers: Int,
+        hashing: Bool,
         onProblem: (RecordCSV.Problem) -> Void
-    ) throws -> ImportReport {
-        let reader = ImportReader(owner: owner, members: members, mode: .check, workers: workers, nextChunk: try source.open())
+    ) throws -> (report: ImportReport, fileHash: String?) {
+        let next = try source.open()
+        // Only the parsing thread reads; the lock is there for the closure to be sendable.
+        let hasher = Mutex(SHA256())
+        let nextChunk: @Sendable () throws -> [UInt8]?
+        if hashing {
+            nextChunk = {
+                let chunk = try next()
+                if let chunk { hasher.withLock { $0.update(data: chunk) } }
+                return chunk
+            }
+        } else {
+            nextChunk = next
+        }
+        let reader = ImportReader(owner: owner, members: members, mode: .check, workers: workers, nextChunk: nextChunk)
         reader.start()
         defer { reader.cancel() }
         var report = ImportReport()
@@ -63,7 +104,8 @@ enum ImportCheck {
         if !agreeing.isEmpty {
             for problem in try repeats(in: source, owner: owner, among: agreeing) { report.record(problem, onProblem) }
         }
-        return report
+        let fileHash = hashing ? hasher.withLock { $0.finalize() }.map { String(format: "%02x", $0) }.joined() : nil
+        return (report, fileHash)
     }
 
     /// Reads `source` again for the rows whose reference hashes to one of `hashes`: each reference on an earlier

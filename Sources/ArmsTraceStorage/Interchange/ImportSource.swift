@@ -3,8 +3,8 @@ import Crypto
 public import Foundation
 import Synchronization
 
-/// A CSV file for an import, which reads it more than once: to check every row, to take its hash, then to store the
-/// rows. Each reading starts at the first byte and hands out the file in chunks, `nil` at the end.
+/// A CSV file for an import, which reads it more than once: to check every row and to take its hash (together on
+/// SQLite), then to store the rows. Each reading starts at the first byte and hands out the file in chunks, `nil` at the end.
 public struct ImportSource: Sendable {
     /// Starts a reading: a function that returns the next chunk of bytes, `nil` at the end.
     public let open: @Sendable () throws -> @Sendable () throws -> [UInt8]?

@@ -47,6 +47,8 @@ import Testing
             details.notes = "quote \" backslash \\ newline \n tab \t bell \u{7} é"
             let decoded = try decoder.decode(WeaponRecord.Details.self, from: Data(details.snapshotJSON().utf8))
             #expect(decoded == details)
+            let located = details.snapshotLocatingMarkings()
+            #expect(String(decoding: located.bytes[located.markings], as: UTF8.self) == details.markings.jsonText())
         }
     }
 

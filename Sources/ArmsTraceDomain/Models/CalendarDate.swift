@@ -70,11 +70,30 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
     }
 
     public var description: String {
-        let y = String(year)
-        let m = String(month)
-        let d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-"
-            + (d.count < 2 ? "0" : "") + d
+        // Written digit by digit into one string: a bulk import writes a date two or three times per row, and the
+        // search API one per candidate.
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            let y = String(year)
+            let m = String(month)
+            let d = String(day)
+            return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-"
+                + (d.count < 2 ? "0" : "") + d
+        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func put(_ value: Int, digits: Int, at start: Int) {
+                var rest = value
+                for index in stride(from: start + digits - 1, through: start, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, digits: 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, digits: 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, digits: 2, at: 8)
+            return 10
+        }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -10,7 +10,11 @@ extension WeaponRecord.Details {
     }
 
     /// ``snapshotJSON()`` as UTF-8 bytes, without making a string.
-    public func snapshotBytes() -> [UInt8] {
+    public func snapshotBytes() -> [UInt8] { snapshotLocatingMarkings().bytes }
+
+    /// ``snapshotBytes()``, and where in them the markings are: the same text as the markings' `jsonText()`,
+    /// for a caller that needs both (a bulk import, for every row).
+    public func snapshotLocatingMarkings() -> (bytes: [UInt8], markings: Range<Int>) {
         var out = JSONWriter()
         out.open()
         out.field("external_ref", externalRef)
@@ -21,7 +25,9 @@ extension WeaponRecord.Details {
         out.field("serial_number", serialNumber)
         out.field("serial_obliterated", serialObliterated.rawValue)
         out.key("markings")
+        let markingsStart = out.bytes.count
         out.markings(markings)
+        let markingsRange = markingsStart..<out.bytes.count
         out.field("country_of_manufacture", countryOfManufacture)
         out.field("year_of_manufacture", yearOfManufacture)
         out.field("import_country", importCountry)
@@ -51,7 +57,7 @@ extension WeaponRecord.Details {
         }
         out.field("notes", notes)
         out.close()
-        return out.bytes
+        return (out.bytes, markingsRange)
     }
 }
 

@@ -37,9 +37,10 @@ struct RecordRowWriter {
         let eventDate: String?
 
         init(_ details: WeaponRecord.Details) {
+            let snapshot = details.snapshotLocatingMarkings()
             self.details = details
-            self.hash = Data(SHA256.hash(data: details.snapshotBytes()))
-            self.markingsJSON = details.markings.jsonText()
+            self.hash = Data(SHA256.hash(data: snapshot.bytes))
+            self.markingsJSON = String(decoding: snapshot.bytes[snapshot.markings], as: UTF8.self)
             self.eventDate = details.event.date?.description
         }
     }

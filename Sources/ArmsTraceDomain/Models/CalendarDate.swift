@@ -71,8 +71,8 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
 
     public var description: String {
         // Written digit by digit into one string: a bulk import writes a date two or three times per row, and the
-        // search API one per candidate.
-        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+        // search API one per candidate. Month and day have two digits by construction; a year may not.
+        guard (0...9999).contains(year) else {
             let y = String(year)
             let m = String(month)
             let d = String(day)

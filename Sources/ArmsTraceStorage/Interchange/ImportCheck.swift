@@ -14,38 +14,18 @@ enum ImportCheck {
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
     /// references themselves, so a chance agreement of hashes never passes for a repeat.
     /// - Throws: an I/O error when the file cannot be read.
-    /// - Parameter workers: threads that map and validate rows besides the one that parses (``ImportReader``).
+    /// - Parameters:
+    ///   - workers: threads that map and validate rows besides the one that parses (``ImportReader``).
+    ///   - hashing: whether to take the file's SHA-256 in hexadecimal (what an import's job knows its file by) from
+    ///     the same reading, on the parsing thread, which has time to spare beside the workers: one reading of the
+    ///     file fewer than ``ImportSource/sha256()``. `nil` without.
     static func run(
         _ source: ImportSource,
         owner: MemberCode,
         members: Set<MemberCode>,
         workers: Int = 0,
-        options: ImportOptions
-    ) async throws -> ImportReport {
-        try await run(source, owner: owner, members: members, workers: workers, options: options, hashing: false).report
-    }
-
-    /// ``run(_:owner:members:workers:options:)``, with the SHA-256 of the file in hexadecimal (what an import's job
-    /// knows its file by) taken from the same reading, on the parsing thread, which has time to spare beside the
-    /// workers: one reading of the file fewer than hashing it apart (``ImportSource/sha256()``).
-    static func runHashing(
-        _ source: ImportSource,
-        owner: MemberCode,
-        members: Set<MemberCode>,
-        workers: Int = 0,
-        options: ImportOptions
-    ) async throws -> (report: ImportReport, fileHash: String) {
-        let result = try await run(source, owner: owner, members: members, workers: workers, options: options, hashing: true)
-        return (result.report, result.fileHash ?? "")
-    }
-
-    private static func run(
-        _ source: ImportSource,
-        owner: MemberCode,
-        members: Set<MemberCode>,
-        workers: Int,
         options: ImportOptions,
-        hashing: Bool
+        hashing: Bool = false
     ) async throws -> (report: ImportReport, fileHash: String?) {
         let result = try await offCooperativePool {
             try check(source, owner: owner, members: members, workers: workers, hashing: hashing, onProblem: options.onProblem)
@@ -104,7 +84,7 @@ enum ImportCheck {
         if !agreeing.isEmpty {
             for problem in try repeats(in: source, owner: owner, among: agreeing) { report.record(problem, onProblem) }
         }
-        let fileHash = hashing ? hasher.withLock { $0.finalize() }.map { String(format: "%02x", $0) }.joined() : nil
+        let fileHash = hashing ? Data(hasher.withLock { $0.finalize() }).hex : nil
         return (report, fileHash)
     }
 

@@ -46,7 +46,7 @@ extension ImportSource {
             var hasher = SHA256()
             let next = try open()
             while let chunk = try next() { hasher.update(data: chunk) }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return Data(hasher.finalize()).hex
         }
     }
 }

@@ -21,6 +21,9 @@ enum RecordCounts {
         /// The month of `event_date`, as `YYYYMM`, or 0 when the record has no event date.
         let eventMonth: Int
 
+        /// The month of `date` as `YYYYMM`, or 0 for none.
+        static func month(of date: CalendarDate?) -> Int { date.map { $0.year * 100 + $0.month } ?? 0 }
+
         /// The table's form of a month: `YYYY-MM`, or empty for 0.
         static func text(month: Int) -> String {
             guard month > 0 else { return "" }

@@ -22,8 +22,7 @@ struct RecordRowWriter {
         init(_ date: Date) {
             self.date = date
             self.text = String.fromDatabaseValue(date.databaseValue)!
-            let digits = text.utf8.prefix(7).filter { $0 != UInt8(ascii: "-") }.map { Int($0) - Int(UInt8(ascii: "0")) }
-            self.month = digits.reduce(0) { $0 * 10 + $1 }
+            self.month = RecordCounts.Key.month(of: CalendarDate(text.prefix(10)))
         }
     }
 
@@ -206,7 +205,7 @@ struct RecordRowWriter {
             status: details.status,
             category: details.category,
             enteredMonth: entered.month,
-            eventMonth: details.event.date.map { $0.year * 100 + $0.month } ?? 0
+            eventMonth: RecordCounts.Key.month(of: details.event.date)
         )
     }
 

@@ -157,9 +157,10 @@ import Testing
         var lines = Self.csv(rows: 3000).split(separator: "\n").map(String.init)
         let good = Array(lines.joined(separator: "\n").utf8)
         let commits = Mutex(0)
-        var options = ImportOptions(batchRows: 500)
+        let held = HeldSource(good, chunkSize: 997)
+        var options = held.options(batchRows: 500)
         options.onCommit = { _ in commits.withLock { $0 += 1 } }
-        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: .bytes(good, chunkSize: 997), options: options)
+        let report = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: held.source, options: options)
         #expect(report.accepted && report.created == 3000 && report.rows == 3000 && report.lastLine == 3001)
         #expect(commits.withLock { $0 } > 1, "stored in several transactions")
 
@@ -175,39 +176,44 @@ import Testing
         #expect(try await database.repositories.records.count(owner: nil) == 3000)
     }
 
+    /// The storing begins while the check runs and commits nothing before it has passed: with the check's end held
+    /// back, the writer stores batch after batch in its first transaction, which commits once, after the check.
+    @Test(arguments: StoreKind.available) func storingBeginsBesideTheCheckAndCommitsAfterIt(kind: StoreKind) async throws {
+        let database = try await kind.withMembers()
+        let commits = Mutex<[(report: ImportReport, afterTheCheck: Bool)]>([])
+        let checked = Mutex(false)
+        var options = ImportOptions(batchRows: 100)
+        options.onChecked = { _ in
+            usleep(300_000)
+            checked.withLock { $0 = true }
+        }
+        options.onCommit = { report in
+            let afterTheCheck = checked.withLock { $0 }
+            commits.withLock { $0.append((report, afterTheCheck)) }
+        }
+        let report = try await database.importRecords(
+            by: .commandLine(for: MemberCode("KEN")!),
+            from: .bytes(Array(Self.csv(rows: 1000).utf8)),
+            options: options
+        )
+        #expect(report.accepted && report.created == 1000 && report.lastLine == 1001)
+        #expect(commits.withLock { $0.allSatisfy(\.afterTheCheck) }, "no commit before the check has passed")
+        let first = try #require(commits.withLock { $0.first?.report })
+        #expect(first.created > 100, "batches stored while the check ran: \(first.created) rows in the first commit")
+        #expect(first.rows == 1000, "the first commit knows the check's count")
+        #expect(try await database.repositories.records.count(owner: MemberCode("KEN")!) == 1000)
+    }
+
     /// An import cut short keeps the batches it committed, a whole number of rows from the top of the file; the
     /// same file imported again goes on after the last of them and ends with exactly the file's records.
     @Test(arguments: StoreKind.available) func interruptedImportResumesAfterItsLastBatch(kind: StoreKind) async throws {
         let database = try await kind.withMembers()
         let bytes = Array(Self.csv(rows: 3000).utf8)
-        // Each reading of the file waits until the ones opened before it (the check's, and on PostgreSQL the file
-        // hash's) have ended; once a batch is committed, a reading past the middle of the file fails.
-        let opened = Mutex(0)
-        let ended = Mutex(0)
-        let committed = Mutex(false)
-        let failing = ImportSource {
-            let reading = opened.withLock {
-                $0 += 1
-                return $0
-            }
-            while ended.withLock({ $0 }) < reading - 1 { usleep(1000) }
-            let next = try ImportSource.bytes(bytes, chunkSize: 4096).open()
-            let handed = Mutex(0)
-            return {
-                let past = handed.withLock {
-                    $0 += 4096
-                    return $0
-                }
-                if committed.withLock({ $0 }) && past > bytes.count / 2 { throw DiskGone() }
-                let chunk = try next()
-                if chunk == nil { ended.withLock { $0 += 1 } }
-                return chunk
-            }
-        }
-        var options = ImportOptions(batchRows: 300)
-        options.onCommit = { _ in committed.withLock { $0 = true } }
+        // The storing's reading is the second after the check's on PostgreSQL, which hashes the file first.
+        let held = HeldSource(bytes, chunkSize: 4096, failing: kind == .postgres ? 2 : 1)
+        let options = held.options(batchRows: 300)
         await #expect(throws: DiskGone.self) {
-            _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: failing, options: options)
+            _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: held.source, options: options)
         }
         let kept = try await database.exportCSV().split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }
         #expect(kept.count > 0 && kept.count < 3000, "some batches committed, not all: \(kept.count)")
@@ -226,7 +232,7 @@ import Testing
         #expect(again.resumedAfterLine == nil && again.unchanged == 3000, "a finished import is not resumed")
     }
 
-    private struct DiskGone: Error {}
+    struct DiskGone: Error {}
 
     @Test(arguments: StoreKind.available) func dryRunCountsButKeepsNothing(kind: StoreKind) async throws {
         let database = try await kind.withMembers()
@@ -259,5 +265,51 @@ import Testing
         let records = try decoder.decode([WeaponRecord].self, from: Data(json.utf8))
         #expect(records.count == report.created)
         #expect(!json.contains("\"identification\"") && !json.contains("\"marking_check\""), "what is derived on reading stays out of exports")
+    }
+}
+
+/// The bytes of a CSV file as an import source whose readings other than the check's wait until the check has
+/// passed, so that the storing commits batch by batch as for a large file, instead of storing the whole of a small
+/// one in its first transaction while the check runs. The check's reading is told apart by its thread's name.
+private final class HeldSource: Sendable {
+    private let checked = Mutex(false)
+    private let readings = Mutex(0)
+    private let bytes: [UInt8]
+    private let chunkSize: Int
+    private let failing: Int?
+
+    /// - Parameter failing: which of the readings that wait (1 for the first) fails four fifths of the way through
+    ///   the file, with ``RecordImportTests/DiskGone``.
+    init(_ bytes: [UInt8], chunkSize: Int, failing: Int? = nil) {
+        (self.bytes, self.chunkSize, self.failing) = (bytes, chunkSize, failing)
+    }
+
+    /// Options whose `onChecked` lets the waiting readings go.
+    func options(batchRows: Int) -> ImportOptions {
+        var options = ImportOptions(batchRows: batchRows)
+        options.onChecked = { [self] _ in checked.withLock { $0 = true } }
+        return options
+    }
+
+    var source: ImportSource {
+        ImportSource { [self] in
+            let next = try ImportSource.bytes(bytes, chunkSize: chunkSize).open()
+            guard Thread.current.name != "import-check" else { return next }
+            let reading = readings.withLock {
+                $0 += 1
+                return $0
+            }
+            while !checked.withLock({ $0 }) { usleep(1000) }
+            guard reading == failing else { return next }
+            let handed = Mutex(0)
+            return { [bytes, chunkSize] in
+                let past = handed.withLock {
+                    $0 += chunkSize
+                    return $0
+                }
+                if past > bytes.count * 4 / 5 { throw RecordImportTests.DiskGone() }
+                return try next()
+            }
+        }
     }
 }

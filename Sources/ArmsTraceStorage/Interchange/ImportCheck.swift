@@ -4,21 +4,45 @@ import Foundation
 import Synchronization
 
 /// The first reading of an import, which writes nothing: every row checked by the rules the import stores it by,
-/// and each `external_ref` the file repeats found. Only a file that passes is stored, so a file with any problem
-/// changes nothing even though the import then commits in batches.
+/// and each `external_ref` the file repeats found. Nothing is committed before the whole file has passed, so a file
+/// with any problem changes nothing even though the import commits in batches (the first of which may be stored,
+/// uncommitted, while the check runs).
 enum ImportCheck {
-    /// Reads the whole of `source` once, on threads of its own (the reading blocks; the caller's task only waits),
-    /// and answers with the rows and the problems; no counts of what would change (the check reads no record).
+    /// What a check finds: its report, and the file's SHA-256 in hexadecimal when it was asked to take it.
+    typealias Outcome = (report: ImportReport, fileHash: String?)
+
+    /// Starts reading the whole of `source` once, on threads of its own, to check every row; the caller goes on,
+    /// and asks the check returned whether it is done, or waits for it.
     ///
     /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
-    /// references themselves, so a chance agreement of hashes never passes for a repeat.
-    /// - Throws: an I/O error when the file cannot be read.
+    /// references themselves, so a chance agreement of hashes never passes for a repeat. No counts of what would
+    /// change: the check reads no record. `options.onChecked` sees the report of a file that passed.
     /// - Parameters:
     ///   - workers: threads that map and validate rows besides the one that parses (``ImportReader``).
     ///   - hashing: whether to take the file's SHA-256 in hexadecimal (what an import's job knows its file by) from
-    ///     the same reading, on the parsing thread, which has time to spare beside the workers: one reading of the
-    ///     file fewer than ``ImportSource/sha256()``. `nil` without.
+    ///     the same reading, on the parsing thread: one reading of the file fewer than ``ImportSource/sha256()``.
+    static func start(
+        _ source: ImportSource,
+        owner: MemberCode,
+        members: Set<MemberCode>,
+        workers: Int = 0,
+        options: ImportOptions,
+        hashing: Bool = false
+    ) -> InProgress {
+        let progress = InProgress()
+        Thread.start(named: "import-check") {
+            let outcome = Result {
+                try check(source, owner: owner, members: members, workers: workers, hashing: hashing, onProblem: options.onProblem)
+            }
+            if case .success(let checked) = outcome, checked.report.accepted { options.onChecked(checked.report) }
+            progress.finish(outcome)
+        }
+        return progress
+    }
+
+    /// Checks the whole of `source` (``start(_:owner:members:workers:options:hashing:)``) and waits for it.
+    /// - Throws: an I/O error when the file cannot be read.
     static func run(
         _ source: ImportSource,
         owner: MemberCode,
@@ -26,12 +50,36 @@ enum ImportCheck {
         workers: Int = 0,
         options: ImportOptions,
         hashing: Bool = false
-    ) async throws -> (report: ImportReport, fileHash: String?) {
-        let result = try await offCooperativePool {
-            try check(source, owner: owner, members: members, workers: workers, hashing: hashing, onProblem: options.onProblem)
+    ) async throws -> Outcome {
+        try await start(source, owner: owner, members: members, workers: workers, options: options, hashing: hashing).outcome()
+    }
+
+    /// A check running on threads of its own, beside the storing of the rows it checks.
+    final class InProgress: Sendable {
+        private let outcome = Mutex<Result<Outcome, any Error>?>(nil)
+        private let finished = DispatchSemaphore(value: 0)
+
+        /// Whether the check is over, asked without waiting.
+        var isDone: Bool { outcome.withLock { $0 != nil } }
+
+        /// The check's outcome, waited for on the calling thread, which it blocks: a writer's, inside the
+        /// transaction that must not commit before the check has passed.
+        /// - Throws: an I/O error when the file could not be read.
+        func wait() throws -> Outcome {
+            finished.wait()
+            finished.signal()
+            return try outcome.withLock { $0! }.get()
         }
-        if result.report.accepted { options.onChecked(result.report) }
-        return result
+
+        /// The check's outcome, waited for off the cooperative thread pool.
+        func outcome() async throws -> Outcome {
+            try await offCooperativePool { try self.wait() }
+        }
+
+        fileprivate func finish(_ result: Result<Outcome, any Error>) {
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
     }
 
     private static func check(
@@ -41,7 +89,7 @@ enum ImportCheck {
         workers: Int,
         hashing: Bool,
         onProblem: (RecordCSV.Problem) -> Void
-    ) throws -> (report: ImportReport, fileHash: String?) {
+    ) throws -> Outcome {
         let next = try source.open()
         // Only the parsing thread reads; the lock is there for the closure to be sendable.
         let hasher = Mutex(SHA256())

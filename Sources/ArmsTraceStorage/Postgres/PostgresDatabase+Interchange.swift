@@ -3,7 +3,6 @@ public import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import Synchronization
 
 extension PostgresDatabase: Store {
     /// Imports a member's records from CSV with the same outcome as on SQLite (a file with any problem changes
@@ -21,7 +20,7 @@ extension PostgresDatabase: Store {
     public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
         let members = Set(try await read { connection in try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") } })
         guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-        let checking = CheckInProgress { try await ImportCheck.run(source, owner: actor.member, members: members, options: options).report }
+        let checking = ImportCheck.start(source, owner: actor.member, members: members, options: options)
         let existing = try await read { connection in
             var existing: [String: Data] = [:]
             let stored = try await connection.query(
@@ -37,7 +36,7 @@ extension PostgresDatabase: Store {
             return reader
         }
         if options.dryRun {
-            let check = try await checking.report()
+            let check = try await checking.outcome().report
             guard check.accepted else { return check }
             let job = ImportJob.new()
             let reader = try startReader(after: job.lastLine)
@@ -69,7 +68,7 @@ extension PostgresDatabase: Store {
                         report = batch.counted(in: report)
                         finished = batch.last
                     } while !finished && !checking.isDone
-                    let check = try await checking.report()
+                    let check = try await checking.outcome().report
                     guard check.accepted else { throw RollBack(report: check) }
                     report.rows = check.rows
                     job.advance(to: report)
@@ -79,7 +78,7 @@ extension PostgresDatabase: Store {
                 } catch {
                     reader.cancel()
                     // A row that cannot be stored failed the check too, whose report says where.
-                    if !(error is RollBack), let check = try? await checking.report(), !check.accepted {
+                    if !(error is RollBack), let check = try? await checking.outcome().report, !check.accepted {
                         throw RollBack(report: check)
                     }
                     throw error
@@ -338,29 +337,6 @@ extension ImportReader {
             DispatchQueue.global().async { continuation.resume(returning: self.next()) }
         }
     }
-}
-
-/// An import's check running on a thread of its own, which the writer asks whether it is done without waiting.
-private final class CheckInProgress: Sendable {
-    private final class Flag: Sendable {
-        let value = Mutex(false)
-    }
-
-    private let task: Task<ImportReport, any Error>
-    private let finished = Flag()
-
-    init(_ check: @escaping @Sendable () async throws -> ImportReport) {
-        let finished = finished
-        task = Task {
-            defer { finished.value.withLock { $0 = true } }
-            return try await check()
-        }
-    }
-
-    var isDone: Bool { finished.value.withLock { $0 } }
-
-    /// The check's report, waiting for it.
-    func report() async throws -> ImportReport { try await task.value }
 }
 
 /// Up to a batch of an import's checked rows, sorted against the member's stored references and written out in

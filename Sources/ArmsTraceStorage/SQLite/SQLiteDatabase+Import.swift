@@ -3,11 +3,11 @@ import Foundation
 import GRDB
 
 extension SQLiteDatabase {
-    /// Imports a member's records from CSV: checks the whole file, then stores it in batches, each committed with
-    /// the import's checkpoint.
+    /// Imports a member's records from CSV: checks the whole file and stores it in batches, each committed with the
+    /// import's checkpoint, none before the check has passed.
     ///
-    /// The file is streamed both times: memory is bounded whatever its size (a few batches between the reading and
-    /// writing threads, SQLite's page cache, raised to 512 MiB for the import, and the check's set of reference
+    /// The file is streamed by both readings: memory is bounded whatever its size (a few batches between the reading
+    /// and writing threads, SQLite's page cache, raised to 512 MiB for the import, and the check's set of reference
     /// hashes). Each row is validated by the same rules as the API; a row whose `external_ref` the member already uses
     /// updates that record (with a history entry) when anything differs and is left alone otherwise, so importing a
     /// file twice changes nothing the second time. A dry run stores in one transaction and rolls it back.
@@ -16,22 +16,10 @@ extension SQLiteDatabase {
         do {
             let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
             guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-            // Nothing else runs beside SQLite's check: it takes every core, the parsing thread one of them (on 2
-            // cores, one worker beside it checked 1M rows in 2.4 s, two in 2.5-2.7 s), and hashes the file as it reads
-            // unless nothing is to be stored.
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-            let (check, fileHash) = try await ImportCheck.run(
-                source,
-                owner: actor.member,
-                members: members,
-                workers: workers,
-                options: options,
-                hashing: !options.dryRun
-            )
-            guard check.accepted else { return check }
-            let checked = (rows: check.rows, fileHash: fileHash ?? "")
             return try await withImportCache {
-                try await store(source, checked: checked, members: members, by: actor, options: options)
+                options.dryRun
+                    ? try await storeAndRollBack(source, members: members, by: actor, options: options)
+                    : try await store(source, members: members, by: actor, options: options)
             }
         } catch let rollBack as RollBack {
             return rollBack.report
@@ -40,33 +28,76 @@ extension SQLiteDatabase {
         }
     }
 
-    /// The second reading: stores the checked file, in one transaction rolled back for a dry run, or in batches
-    /// each committed with the import's checkpoint, going on after the last line an interrupted import stored.
-    private func store(
+    /// Threads for a check that nothing else runs beside: it takes every core, the parsing thread one of them (on 2
+    /// cores, one worker beside it checked 1M rows in 2.4 s, two in 2.5-2.7 s).
+    private static var checkWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
+
+    /// Checks the file, then stores it in one transaction and rolls that back, for the counts of a dry run.
+    private func storeAndRollBack(
         _ source: ImportSource,
-        checked check: (rows: Int, fileHash: String),
         members: Set<MemberCode>,
         by actor: Actor,
         options: ImportOptions
     ) async throws -> ImportReport {
-        let rows = check.rows
-        if options.dryRun {
-            let job = ImportJob.new()
-            let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
-            defer { reader.cancel() }
-            return try await writer.write { db in
-                var report = ImportReport(rows: rows, dryRun: true)
-                _ = try Self.store(db, from: reader, rows: .max, job: job, into: &report, by: actor)
-                throw RollBack(report: report)
-            }
-        }
-        var job = try await writer.write { db in
-            try ImportJobRows.startOrResume(db, member: actor.member, fileHash: check.fileHash, rows: rows, by: actor)
-        }
-        var report = ImportReport(rows: rows, continuing: job)
+        let (check, _) = try await ImportCheck.run(source, owner: actor.member, members: members, workers: Self.checkWorkers, options: options)
+        guard check.accepted else { return check }
+        let job = ImportJob.new()
         let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
         defer { reader.cancel() }
-        var finished = false
+        return try await writer.write { db in
+            var report = ImportReport(rows: check.rows, dryRun: true)
+            _ = try Self.store(db, from: reader, rows: .max, job: job, into: &report, by: actor)
+            throw RollBack(report: report)
+        }
+    }
+
+    /// Stores the file in batches, each committed with the import's checkpoint, going on after the last line an
+    /// interrupted import of the same file stored.
+    ///
+    /// The check hashes the file as it reads it: the import's job knows its file by that hash. A member with no
+    /// unfinished import has none to go on from, so its first batch is stored while the check runs, by a writer
+    /// that would otherwise wait, and committed once the check has passed (``storeWhileChecking``). A member with
+    /// one needs the hash before anything is stored, to tell whether this file is that import's: the check then has
+    /// every core, and the storing waits for it.
+    private func store(_ source: ImportSource, members: Set<MemberCode>, by actor: Actor, options: ImportOptions) async throws -> ImportReport {
+        let mayResume = try await writer.read { db in try ImportJobRows.anyUnfinished(db, member: actor.member) }
+        let check = ImportCheck.start(
+            source,
+            owner: actor.member,
+            members: members,
+            workers: mayResume ? Self.checkWorkers : 0,
+            options: options,
+            hashing: true
+        )
+        if !mayResume {
+            let reader = try startReader(source, actor: actor, members: members, after: 1)
+            defer { reader.cancel() }
+            if let (report, job, finished) = try await storeWhileChecking(from: reader, check: check, by: actor, options: options) {
+                options.onCommit(report)
+                return try await storeBatches(from: reader, report: report, job: job, finished: finished, by: actor, options: options)
+            }
+        }
+        let (checked, fileHash) = try await check.outcome()
+        guard checked.accepted else { return checked }
+        let job = try await writer.write { db in
+            try ImportJobRows.startOrResume(db, member: actor.member, fileHash: fileHash ?? "", rows: checked.rows, by: actor)
+        }
+        let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
+        defer { reader.cancel() }
+        let report = ImportReport(rows: checked.rows, continuing: job)
+        return try await storeBatches(from: reader, report: report, job: job, finished: false, by: actor, options: options)
+    }
+
+    /// Stores the rest of the file from `reader` in batches, each committed with the job's checkpoint.
+    private func storeBatches(
+        from reader: ImportReader,
+        report: ImportReport,
+        job: ImportJob,
+        finished: Bool,
+        by actor: Actor,
+        options: ImportOptions
+    ) async throws -> ImportReport {
+        var (report, job, finished) = (report, job, finished)
         while !finished {
             (report, job, finished) = try await writer.writeWithoutTransaction { [report, job] db in
                 var batch = (report: report, job: job, finished: false)
@@ -86,6 +117,52 @@ extension SQLiteDatabase {
             options.onCommit(report)
         }
         return report
+    }
+
+    /// The first transaction of an import that goes on from no other: rows stored from `reader` while the check
+    /// runs, a batch at a time until it is done, then the job begun with its first checkpoint and committed if the
+    /// check passed; rolled back with the check's report (``RollBack``) if it did not.
+    ///
+    /// The transaction holds the write lock for as long as the check runs (some 3 s for a million rows beside the
+    /// storing), as a batch of the import holds it while it is stored.
+    /// - Returns: the report, the job and whether the file is done; `nil`, with nothing stored, when the member has
+    ///   an unfinished import after all (another process's, begun since it was asked).
+    private func storeWhileChecking(
+        from reader: ImportReader,
+        check: ImportCheck.InProgress,
+        by actor: Actor,
+        options: ImportOptions
+    ) async throws -> (ImportReport, ImportJob, Bool)? {
+        try await writer.writeWithoutTransaction { db in
+            var first: (ImportReport, ImportJob, Bool)?
+            try Self.withoutForeignKeyChecks(db) {
+                try db.inTransaction(.immediate) {
+                    guard try !ImportJobRows.anyUnfinished(db, member: actor.member) else { return .rollback }
+                    var job = ImportJob.new()
+                    var report = ImportReport(rows: 0, continuing: job)
+                    var finished = false
+                    do {
+                        repeat {
+                            finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &report, by: actor)
+                        } while !finished && !check.isDone
+                    } catch {
+                        // A row that cannot be stored failed the check too, whose report says where.
+                        if let (checked, _) = try? check.wait(), !checked.accepted { throw RollBack(report: checked) }
+                        throw error
+                    }
+                    let (checked, fileHash) = try check.wait()
+                    guard checked.accepted else { throw RollBack(report: checked) }
+                    report.rows = checked.rows
+                    job.advance(to: report)
+                    try ImportJobRows.begin(db, job, member: actor.member, fileHash: fileHash ?? "", rows: checked.rows, by: actor)
+                    try ImportJobRows.checkpoint(db, job, finished: finished)
+                    if finished { try AuditChain.append(db, .imported(report, by: actor)) }
+                    first = (report, job, finished)
+                    return .commit
+                }
+            }
+            return first
+        }
     }
 
     /// Runs `body`, a transaction of the import, with SQLite's foreign key checks off on the writer's connection,
@@ -173,6 +250,15 @@ extension SQLiteDatabase {
 
 /// The `import_job` rows on SQLite: each import's checkpoint.
 private enum ImportJobRows {
+    /// Whether the member has an import that has not finished (interrupted, or running in another process).
+    static func anyUnfinished(_ db: Database, member: MemberCode) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM import_job WHERE member_code = ? AND finished_at IS NULL)",
+            arguments: [member.rawValue]
+        ) ?? false
+    }
+
     /// The unfinished job of this member for the file with this hash, or a new one.
     static func startOrResume(_ db: Database, member: MemberCode, fileHash: String, rows: Int, by actor: Actor) throws -> ImportJob {
         if let row = try Row.fetchOne(
@@ -193,16 +279,22 @@ private enum ImportJobRows {
             )
         }
         let job = ImportJob.new()
+        try begin(db, job, member: member, fileHash: fileHash, rows: rows, by: actor)
+        return job
+    }
+
+    /// Stores a new job, as far as it got.
+    static func begin(_ db: Database, _ job: ImportJob, member: MemberCode, fileHash: String, rows: Int, by actor: Actor) throws {
         try db.execute(
             sql: """
                 INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
-                VALUES (?, ?, ?, ?, 1, 0, 0, 0, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, actor.userID?.description, actor.channel.rawValue, job.startedAt,
+                job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, job.lastLine, job.created, job.updated, job.unchanged,
+                actor.userID?.description, actor.channel.rawValue, job.startedAt,
             ]
         )
-        return job
     }
 
     /// Stores how far the job got, and when it finished.

@@ -209,8 +209,8 @@ import Testing
     @Test(arguments: StoreKind.available) func interruptedImportResumesAfterItsLastBatch(kind: StoreKind) async throws {
         let database = try await kind.withMembers()
         let bytes = Array(Self.csv(rows: 3000).utf8)
-        // The storing's reading is the second after the check's on PostgreSQL, which hashes the file first.
-        let held = HeldSource(bytes, chunkSize: 4096, failing: kind == .postgres ? 2 : 1)
+        // The storing's reading is the second, after the check's; on PostgreSQL, which hashes the file first, the third.
+        let held = HeldSource(bytes, chunkSize: 4096, failing: kind == .postgres ? 3 : 2)
         let options = held.options(batchRows: 300)
         await #expect(throws: DiskGone.self) {
             _ = try await database.importRecords(by: .commandLine(for: MemberCode("KEN")!), from: held.source, options: options)
@@ -268,9 +268,9 @@ import Testing
     }
 }
 
-/// The bytes of a CSV file as an import source whose readings other than the check's wait until the check has
-/// passed, so that the storing commits batch by batch as for a large file, instead of storing the whole of a small
-/// one in its first transaction while the check runs. The check's reading is told apart by its thread's name.
+/// The bytes of a CSV file as an import source whose readings after the first, the check's (which an import opens
+/// before any other), wait until the check has passed, so that the storing commits batch by batch as for a large
+/// file, instead of storing the whole of a small one in its first transaction while the check runs.
 private final class HeldSource: Sendable {
     private let checked = Mutex(false)
     private let readings = Mutex(0)
@@ -278,8 +278,8 @@ private final class HeldSource: Sendable {
     private let chunkSize: Int
     private let failing: Int?
 
-    /// - Parameter failing: which of the readings that wait (1 for the first) fails four fifths of the way through
-    ///   the file, with ``RecordImportTests/DiskGone``.
+    /// - Parameter failing: which reading (the check's is the first) fails four fifths of the way through the file,
+    ///   with ``RecordImportTests/DiskGone``.
     init(_ bytes: [UInt8], chunkSize: Int, failing: Int? = nil) {
         (self.bytes, self.chunkSize, self.failing) = (bytes, chunkSize, failing)
     }
@@ -294,11 +294,11 @@ private final class HeldSource: Sendable {
     var source: ImportSource {
         ImportSource { [self] in
             let next = try ImportSource.bytes(bytes, chunkSize: chunkSize).open()
-            guard Thread.current.name != "import-check" else { return next }
             let reading = readings.withLock {
                 $0 += 1
                 return $0
             }
+            guard reading > 1 else { return next }
             while !checked.withLock({ $0 }) { usleep(1000) }
             guard reading == failing else { return next }
             let handed = Mutex(0)

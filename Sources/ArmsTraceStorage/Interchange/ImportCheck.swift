@@ -13,6 +13,7 @@ enum ImportCheck {
 
     /// Starts reading the whole of `source` once, on threads of its own, to check every row; the caller goes on,
     /// and asks the check returned whether it is done, or waits for it.
+    /// - Throws: an I/O error when the file cannot be opened.
     ///
     /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
@@ -29,11 +30,21 @@ enum ImportCheck {
         workers: Int = 0,
         options: ImportOptions,
         hashing: Bool = false
-    ) -> InProgress {
+    ) throws -> InProgress {
         let progress = InProgress()
+        // Opened here, so that the check's reading is the first of the import's whatever the threads do.
+        let reading = try source.open()
         Thread.start(named: "import-check") {
             let outcome = Result {
-                try check(source, owner: owner, members: members, workers: workers, hashing: hashing, onProblem: options.onProblem)
+                try check(
+                    source,
+                    reading: reading,
+                    owner: owner,
+                    members: members,
+                    workers: workers,
+                    hashing: hashing,
+                    onProblem: options.onProblem
+                )
             }
             if case .success(let checked) = outcome, checked.report.accepted { options.onChecked(checked.report) }
             progress.finish(outcome)
@@ -84,13 +95,13 @@ enum ImportCheck {
 
     private static func check(
         _ source: ImportSource,
+        reading next: @escaping @Sendable () throws -> [UInt8]?,
         owner: MemberCode,
         members: Set<MemberCode>,
         workers: Int,
         hashing: Bool,
         onProblem: (RecordCSV.Problem) -> Void
     ) throws -> Outcome {
-        let next = try source.open()
         // Only the parsing thread reads; the lock is there for the closure to be sendable.
         let hasher = Mutex(SHA256())
         let nextChunk: @Sendable () throws -> [UInt8]?

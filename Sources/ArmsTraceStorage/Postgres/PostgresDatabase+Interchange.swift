@@ -20,7 +20,7 @@ extension PostgresDatabase: Store {
     public func importRecords(by actor: Actor, from source: ImportSource, options: ImportOptions) async throws -> ImportReport {
         let members = Set(try await read { connection in try await connection.rows("SELECT code FROM member", logger).map { try $0.member("code") } })
         guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-        let checking = ImportCheck.start(source, owner: actor.member, members: members, options: options)
+        let checking = try ImportCheck.start(source, owner: actor.member, members: members, options: options)
         let existing = try await read { connection in
             var existing: [String: Data] = [:]
             let stored = try await connection.query(

@@ -61,7 +61,7 @@ extension SQLiteDatabase {
     /// every core, and the storing waits for it.
     private func store(_ source: ImportSource, members: Set<MemberCode>, by actor: Actor, options: ImportOptions) async throws -> ImportReport {
         let mayResume = try await writer.read { db in try ImportJobRows.anyUnfinished(db, member: actor.member) }
-        let check = ImportCheck.start(
+        let check = try ImportCheck.start(
             source,
             owner: actor.member,
             members: members,

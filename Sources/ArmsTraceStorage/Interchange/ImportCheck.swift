@@ -52,19 +52,6 @@ enum ImportCheck {
         return progress
     }
 
-    /// Checks the whole of `source` (``start(_:owner:members:workers:options:hashing:)``) and waits for it.
-    /// - Throws: an I/O error when the file cannot be read.
-    static func run(
-        _ source: ImportSource,
-        owner: MemberCode,
-        members: Set<MemberCode>,
-        workers: Int = 0,
-        options: ImportOptions,
-        hashing: Bool = false
-    ) async throws -> Outcome {
-        try await start(source, owner: owner, members: members, workers: workers, options: options, hashing: hashing).outcome()
-    }
-
     /// A check running on threads of its own, beside the storing of the rows it checks.
     final class InProgress: Sendable {
         private let outcome = Mutex<Result<Outcome, any Error>?>(nil)

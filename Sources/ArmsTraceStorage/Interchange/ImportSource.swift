@@ -8,14 +8,17 @@ import Synchronization
 public struct ImportSource: Sendable {
     /// Starts a reading: a function that returns the next chunk of bytes, `nil` at the end.
     public let open: @Sendable () throws -> @Sendable () throws -> [UInt8]?
+    /// How many bytes there are, when that is known before reading them.
+    public let size: Int?
 
-    public init(open: @escaping @Sendable () throws -> @Sendable () throws -> [UInt8]?) {
+    public init(size: Int? = nil, open: @escaping @Sendable () throws -> @Sendable () throws -> [UInt8]?) {
         self.open = open
+        self.size = size
     }
 
     /// The file at `path`, read in chunks of 1 MiB.
     public static func file(at path: String) -> ImportSource {
-        ImportSource {
+        ImportSource(size: (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw StorageError("cannot open \(path) for reading") }
             let file = ClosingFile(handle)
             return { try file.handle.read(upToCount: 1 << 20).map { [UInt8]($0) } }
@@ -24,7 +27,7 @@ public struct ImportSource: Sendable {
 
     /// Bytes held in memory (an uploaded file), handed out in chunks of `chunkSize`.
     public static func bytes(_ bytes: [UInt8], chunkSize: Int = 1 << 20) -> ImportSource {
-        ImportSource {
+        ImportSource(size: bytes.count) {
             let offset = Mutex(0)
             return {
                 offset.withLock { offset in

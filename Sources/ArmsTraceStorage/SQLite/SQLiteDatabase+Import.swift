@@ -28,6 +28,11 @@ extension SQLiteDatabase {
         }
     }
 
+    /// The largest file whose storing begins beside its check, in bytes: the first transaction holds the write lock
+    /// until the check is done, and the check of 384 MiB (about 1.5 million rows of the demo's) takes some 5 s beside
+    /// the storing on 2 cores, half of the 10 s that another connection's write waits for the lock before it fails.
+    static let largestStoredWhileChecked = 384 << 20
+
     /// Threads for a check that nothing else runs beside: it takes every core, the parsing thread one of them (on 2
     /// cores, one worker beside it checked 1M rows in 2.4 s, two in 2.5-2.7 s).
     private static var checkWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
@@ -39,7 +44,8 @@ extension SQLiteDatabase {
         by actor: Actor,
         options: ImportOptions
     ) async throws -> ImportReport {
-        let (check, _) = try await ImportCheck.run(source, owner: actor.member, members: members, workers: Self.checkWorkers, options: options)
+        let checking = try ImportCheck.start(source, owner: actor.member, members: members, workers: Self.checkWorkers, options: options)
+        let check = try await checking.outcome().report
         guard check.accepted else { return check }
         let job = ImportJob.new()
         let reader = try startReader(source, actor: actor, members: members, after: job.lastLine)
@@ -57,19 +63,21 @@ extension SQLiteDatabase {
     /// The check hashes the file as it reads it: the import's job knows its file by that hash. A member with no
     /// unfinished import has none to go on from, so its first batch is stored while the check runs, by a writer
     /// that would otherwise wait, and committed once the check has passed (``storeWhileChecking``). A member with
-    /// one needs the hash before anything is stored, to tell whether this file is that import's: the check then has
-    /// every core, and the storing waits for it.
+    /// one needs the hash before anything is stored, to tell whether this file is that import's; and a file over
+    /// ``largestStoredWhileChecked`` would hold the write lock too long: for those the check has every core, and the
+    /// storing waits for it.
     private func store(_ source: ImportSource, members: Set<MemberCode>, by actor: Actor, options: ImportOptions) async throws -> ImportReport {
         let mayResume = try await writer.read { db in try ImportJobRows.anyUnfinished(db, member: actor.member) }
+        let besideTheCheck = !mayResume && (source.size ?? 0) <= Self.largestStoredWhileChecked
         let check = try ImportCheck.start(
             source,
             owner: actor.member,
             members: members,
-            workers: mayResume ? Self.checkWorkers : 0,
+            workers: besideTheCheck ? 0 : Self.checkWorkers,
             options: options,
             hashing: true
         )
-        if !mayResume {
+        if besideTheCheck {
             let reader = try startReader(source, actor: actor, members: members, after: 1)
             defer { reader.cancel() }
             if let (report, job, finished) = try await storeWhileChecking(from: reader, check: check, by: actor, options: options) {
@@ -123,8 +131,8 @@ extension SQLiteDatabase {
     /// runs, a batch at a time until it is done, then the job begun with its first checkpoint and committed if the
     /// check passed; rolled back with the check's report (``RollBack``) if it did not.
     ///
-    /// The transaction holds the write lock for as long as the check runs (some 3 s for a million rows beside the
-    /// storing), as a batch of the import holds it while it is stored.
+    /// The transaction holds the write lock for as long as the check runs (some 3.5 s for a million rows beside the
+    /// storing on 2 cores), where each later batch holds it about half a second.
     /// - Returns: the report, the job and whether the file is done; `nil`, with nothing stored, when the member has
     ///   an unfinished import after all (another process's, begun since it was asked).
     private func storeWhileChecking(

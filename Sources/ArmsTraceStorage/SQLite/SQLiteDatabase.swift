@@ -51,7 +51,14 @@ public struct SQLiteDatabase: Sendable {
         _ = processSettings
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        // A write that finds another connection's write transaction waits up to 10 s, trying again every
+        // millisecond: SQLite's own timeout backs off to tries 100 ms apart, which almost never got in between the
+        // batches of a bulk import in another process, as it begins the next one at once (a server's write waited
+        // the whole 10 s and failed).
+        configuration.busyMode = .callback { tries in
+            usleep(1000)
+            return tries < 10_000
+        }
         configuration.label = "armstrace"
         configuration.prepareDatabase { db in
             // Pages of 8 KiB for a new file (an existing one keeps its own): a bulk import of a million records

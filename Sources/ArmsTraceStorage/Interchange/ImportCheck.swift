@@ -13,12 +13,12 @@ enum ImportCheck {
 
     /// Starts reading the whole of `source` once, on threads of its own, to check every row; the caller goes on,
     /// and asks the check returned whether it is done, or waits for it.
-    /// - Throws: an I/O error when the file cannot be opened.
     ///
     /// Repeated references are found with a set of 64-bit hashes of them (about 16 bytes a row while the check
     /// runs, whatever the rows' size); when two hashes agree, the file is read once more to compare those
     /// references themselves, so a chance agreement of hashes never passes for a repeat. No counts of what would
     /// change: the check reads no record. `options.onChecked` sees the report of a file that passed.
+    /// - Throws: an I/O error when the file cannot be opened.
     /// - Parameters:
     ///   - workers: threads that map and validate rows besides the one that parses (``ImportReader``).
     ///   - hashing: whether to take the file's SHA-256 in hexadecimal (what an import's job knows its file by) from

@@ -24,12 +24,9 @@ enum RecordCounts {
         /// The month of `date` as `YYYYMM`, or 0 for none.
         static func month(of date: CalendarDate?) -> Int { date.map { $0.year * 100 + $0.month } ?? 0 }
 
-        /// The table's form of a month: `YYYY-MM`, or empty for 0.
+        /// The table's form of a month: `YYYY-MM` (the start of its first day's text), or empty for 0.
         static func text(month: Int) -> String {
-            guard month > 0 else { return "" }
-            let year = String(month / 100)
-            let number = month % 100
-            return String(repeating: "0", count: max(0, 4 - year.count)) + year + (number < 10 ? "-0" : "-") + String(number)
+            CalendarDate(year: month / 100, month: month % 100, day: 1).map { String($0.description.prefix(7)) } ?? ""
         }
     }
 

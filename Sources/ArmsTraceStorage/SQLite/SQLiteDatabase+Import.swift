@@ -162,8 +162,15 @@ extension SQLiteDatabase {
                     guard checked.accepted else { throw RollBack(report: checked) }
                     report.rows = checked.rows
                     job.advance(to: report)
-                    try ImportJobRows.begin(db, job, member: actor.member, fileHash: fileHash ?? "", rows: checked.rows, by: actor)
-                    try ImportJobRows.checkpoint(db, job, finished: finished)
+                    try ImportJobRows.begin(
+                        db,
+                        job,
+                        member: actor.member,
+                        fileHash: fileHash ?? "",
+                        rows: checked.rows,
+                        finished: finished,
+                        by: actor
+                    )
                     if finished { try AuditChain.append(db, .imported(report, by: actor)) }
                     first = (report, job, finished)
                     return .commit
@@ -294,20 +301,22 @@ private enum ImportJobRows {
             )
         }
         let job = ImportJob.new()
-        try begin(db, job, member: member, fileHash: fileHash, rows: rows, by: actor)
+        try begin(db, job, member: member, fileHash: fileHash, rows: rows, finished: false, by: actor)
         return job
     }
 
-    /// Stores a new job, as far as it got.
-    static func begin(_ db: Database, _ job: ImportJob, member: MemberCode, fileHash: String, rows: Int, by actor: Actor) throws {
+    /// Stores a new job as far as it got, and when it finished if it did: one statement, where an import stored
+    /// beside its check begins its job with its first batch.
+    static func begin(_ db: Database, _ job: ImportJob, member: MemberCode, fileHash: String, rows: Int, finished: Bool, by actor: Actor) throws {
         try db.execute(
             sql: """
-                INSERT INTO import_job (id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO import_job (
+                    id, member_code, file_sha256, rows, last_line, created, updated, unchanged, user_id, channel, started_at, finished_at
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 job.id.uuidString.lowercased(), member.rawValue, fileHash, rows, job.lastLine, job.created, job.updated, job.unchanged,
-                actor.userID?.description, actor.channel.rawValue, job.startedAt,
+                actor.userID?.description, actor.channel.rawValue, job.startedAt, finished ? Date() : nil,
             ]
         )
     }

@@ -134,6 +134,8 @@ let package = Package(
                 "ArmsTraceStorage",
                 "ArmsTraceWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Only to hold an SQLite file's write lock as another process would.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -60,6 +60,37 @@ import Testing
 
     /// What the server checks at startup (and logs as warnings): nothing to say on a file database; an in-memory one
     /// has no write-ahead log.
+    /// A write that finds another process's write transaction for longer than the busy timeout gives up with
+    /// `unavailable` (the API's 503 with `Retry-After`) instead of a bare failure, leaves nothing behind, and the same
+    /// write succeeds once the other is done. Reads are not held up at all.
+    @Test func aWriteHeldUpPastTheBusyTimeoutIsUnavailableAndChangesNothing() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("busy.sqlite")
+        let database = try SQLiteDatabase(path: path, busyTimeout: .milliseconds(200))
+        try database.migrate()
+        let members = database.repositories.members
+        try await members.create(try Member.validated(code: "KEN", name: "Kenya"))
+        // Another process's connection, in the middle of a long write.
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: unsafe)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+
+        let start = ContinuousClock.now
+        do {
+            try await members.create(try Member.validated(code: "UGA", name: "Uganda"))
+            Issue.record("the write went through another connection's write transaction")
+        } catch DomainError.unavailable(let message) {
+            #expect(message.contains("try again"))
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(200), "it waited for the other write first")
+        #expect(try await members.list().map(\.id.rawValue) == ["KEN"], "reads go on meanwhile")
+
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+        try await members.create(try Member.validated(code: "UGA", name: "Uganda"))
+        #expect(try await members.list().map(\.id.rawValue) == ["KEN", "UGA"])
+    }
+
     @Test func theServersDurabilityCheckReadsTheWriter() async throws {
         let folder = try TemporaryFolder()
         #expect(try await SQLiteDatabase(path: folder.path("durable.sqlite")).durabilityWarnings().isEmpty)

@@ -1,5 +1,7 @@
 import ArmsTraceDomain
+import ArmsTraceStorage
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -26,6 +28,38 @@ import Testing
             let response = try await client.execute(uri: "/health", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(response.object["status"] as? String == "unavailable")
+        }
+    }
+
+    /// A write held up past the busy timeout by another process's write on the same SQLite file (a migration, a
+    /// bulk import) answers 503 `unavailable` with `Retry-After`, not a bare 500, and so does a listing, which writes
+    /// its audit entry; the same request sent again once the other write is done is created, once.
+    @Test func aWriteHeldUpByAnotherProcessIsUnavailableWithRetryAfter() async throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("armstrace-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("busy.sqlite").path
+        let database = try SQLiteDatabase(path: path, busyTimeout: .milliseconds(200))
+        try database.migrate()
+        let world = try await TestWorld.make(on: database)
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: unsafe)
+        try await world.test { client in
+            let input = json(fullInput.with("external_ref", "KEN-BUSY-1"))
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            let refused = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: input)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorCode == "unavailable")
+            #expect(refused.headers[.retryAfter] == "5")
+            let unlisted = try await client.execute(uri: "/api/v1/records", method: .get, headers: world.headers("ken"))
+            #expect(unlisted.status == .serviceUnavailable)
+
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            let created = try await client.execute(uri: "/api/v1/records", method: .post, headers: world.headers("ken"), body: input)
+            #expect(created.status == .created)
+            let listed = try await client.execute(uri: "/api/v1/records", method: .get, headers: world.headers("ken"))
+            #expect((listed.object["records"] as? [Any])?.count == 1)
         }
     }
 

@@ -67,8 +67,12 @@ protocol SQLiteRepository {
 }
 
 extension SQLiteRepository {
-    /// `writer.read`, admitted.
+    /// `writer.read`, admitted, with GRDB errors translated at the storage boundary.
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await admission.run { try await writer.read(value) }
+        do {
+            return try await admission.run { try await writer.read(value) }
+        } catch let error as DatabaseError {
+            throw StorageError.translate(error)
+        }
     }
 }

@@ -24,10 +24,16 @@ public struct SQLiteDatabase: Sendable {
     /// The file's path, or `:memory:`.
     public let location: String
 
+    /// How long a write waits for another connection's write transaction (another process's) before it gives up
+    /// with `DomainError.unavailable`.
+    public static let defaultBusyTimeout = Duration.seconds(10)
+
     /// Opens (and creates if need be) the database file at `path`. Does not migrate.
+    /// - Parameter busyTimeout: how long a write waits for another process's write before it gives up.
     /// - Throws: `StorageError` when the file cannot be opened as a database.
-    public init(path: String) throws {
-        let pool = try StorageError.translating { try DatabasePool(path: path, configuration: Self.configuration()) }
+    public init(path: String, busyTimeout: Duration = defaultBusyTimeout) throws {
+        let configuration = Self.configuration(busyTimeout: busyTimeout)
+        let pool = try StorageError.translating { try DatabasePool(path: path, configuration: configuration) }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.writer = pool
         self.location = path
@@ -47,17 +53,18 @@ public struct SQLiteDatabase: Sendable {
         SQLiteDatabase(writer: try DatabaseQueue(configuration: configuration()))
     }
 
-    private static func configuration() -> Configuration {
+    private static func configuration(busyTimeout: Duration = defaultBusyTimeout) -> Configuration {
         _ = processSettings
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        // A write that finds another connection's write transaction waits up to 10 s, trying again every
+        // A write that finds another connection's write transaction waits up to `busyTimeout`, trying again every
         // millisecond: SQLite's own timeout backs off to tries 100 ms apart, which almost never got in between the
         // batches of a bulk import in another process, as it begins the next one at once (a server's write waited
         // the whole 10 s and failed).
-        configuration.busyMode = .callback { tries in
+        let tries = Int(busyTimeout / .milliseconds(1))
+        configuration.busyMode = .callback { tried in
             usleep(1000)
-            return tries < 10_000
+            return tried < tries
         }
         configuration.label = "armstrace"
         configuration.prepareDatabase { db in

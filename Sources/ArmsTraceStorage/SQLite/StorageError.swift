@@ -8,8 +8,9 @@ public struct StorageError: Error, CustomStringConvertible {
 
     init(_ description: String) { self.description = description }
 
-    /// Runs `body`, translating a unique-constraint violation into `DomainError.conflict` and other SQLite errors into
-    /// a `StorageError` that names the SQLite result, so that callers see the same errors whichever engine ran.
+    /// Runs `body`, translating a unique-constraint violation into `DomainError.conflict`, a write lock that stayed
+    /// taken into `DomainError.unavailable`, and other SQLite errors into a `StorageError` that names the SQLite
+    /// result, so that callers see the same errors whichever engine ran.
     static func translating<T>(conflict: String = "a record with the same key exists", _ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -19,10 +20,20 @@ public struct StorageError: Error, CustomStringConvertible {
     }
 
     /// The backend-neutral error for a GRDB error.
+    ///
+    /// `SQLITE_BUSY` means that another connection held the database longer than ``SQLiteDatabase``'s busy timeout
+    /// (another process's long write: a migration, a bulk import's first batch): nothing was written, and the same
+    /// call a little later will most likely succeed, so the caller is told to retry rather than shown a failure.
     static func translate(_ error: DatabaseError, conflict: String = "a record with the same key exists") -> any Error {
         switch error.extendedResultCode {
-        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY: DomainError.conflict(conflict)
-        default: StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY: return DomainError.conflict(conflict)
+        default: break
+        }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return DomainError.unavailable("the database is busy with another process's write; nothing was changed, try again in a few seconds")
+        default:
+            return StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
         }
     }
 }

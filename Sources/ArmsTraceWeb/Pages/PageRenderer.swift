@@ -86,7 +86,7 @@ struct PageRenderer: Sendable {
             case 409: "Conflict"
             case 429: "Limit reached"
             case 400, 422: "Cannot be read"
-            case 503: "Not ready yet"
+            case 503: "Not available just now"
             default: "Something went wrong"
             }
         let object: [String: Any] = [

@@ -31,4 +31,41 @@ extension RepositoryConformance {
             #expect(entry == expected[entry.id], "entry \(entry.id)")
         }
     }
+
+    /// What a search reads after the index, in one read: the member's settings (the standard ones until set), its
+    /// searches on the day (those of the log's group commit, not another day's or member's), and the records asked for
+    /// that exist, whoever owns them.
+    func searchContextReadsSettingsCountAndRecords() async throws {
+        let repositories = try await seeded()
+        let own = try await repositories.records.create(Self.details("C1"), by: officer(Self.ken))
+        let other = try await repositories.records.create(Self.details("C2", sharing: .owner), by: officer(Self.uga))
+        let day = CalendarDate("2026-03-01")!
+        let ids = [own.id, other.id, WeaponRecord.ID.generate()]
+
+        let first = try await repositories.searches.searchContext(member: Self.ken, on: day, records: ids)
+        #expect(first.settings == .standard)
+        #expect(first.searchesToday == 0)
+        #expect(Set(first.records.map(\.id)) == [own.id, other.id])
+        #expect(first.records.first { $0.id == other.id }?.details == other.details)
+
+        let settings = MemberSettings(searchesPerDay: 5, maximumCandidates: 3)
+        try await repositories.members.setSettings(settings, by: officer(Self.ken))
+        for (member, offset) in [(Self.ken, 0.0), (Self.ken, 3600), (Self.ken, 86_400), (Self.uga, 0)] {
+            let at = day.startDate.addingTimeInterval(offset)
+            let entry = SearchLogEntry(
+                id: .generate(at: at),
+                searchedAt: at,
+                userID: nil,
+                member: member,
+                channel: .api,
+                request: SearchRequest(serial: "ABC123"),
+                candidateCount: 0
+            )
+            try await repositories.searches.log(entry, notices: [])
+        }
+        let later = try await repositories.searches.searchContext(member: Self.ken, on: day, records: [])
+        #expect(later.settings == settings)
+        #expect(later.searchesToday == 2)
+        #expect(later.records.isEmpty)
+    }
 }

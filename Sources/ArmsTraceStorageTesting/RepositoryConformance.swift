@@ -32,6 +32,7 @@ public struct RepositoryConformance: Sendable {
         try await talliesCountOwnRecordsByMonth()
         try await concurrentCreatesKeepEveryRecord()
         try await searchEntriesAreTheRecordsAsStored()
+        try await searchContextReadsSettingsCountAndRecords()
         try await tracesAreVisibleOnlyToTheirParties()
         try await traceStepsAreAtomic()
         try await traceListsFilterAndPage()

@@ -260,7 +260,9 @@ import Testing
             return SearchEntryPage(entries: Array(stored[start..<end]), position: String(end), isLast: end == stored.count)
         }
 
-        func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] { [] }
+        func searchContext(member: MemberCode, on day: CalendarDate, records ids: [WeaponRecord.ID]) async throws -> SearchContext {
+            SearchContext(settings: .standard, searchesToday: 0, records: [])
+        }
         func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {}
         func notices(for recipient: MemberCode, limit: Int, cursor: String?) async throws -> Page<HitNotice> { Page(items: [], nextCursor: nil) }
         func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int { 0 }

@@ -8,8 +8,11 @@ public protocol SearchRepository: Sendable {
     /// store, changed. An entry may come again; applying it again changes nothing.
     func entries(after position: String?, limit: Int) async throws -> SearchEntryPage
 
-    /// The records with these IDs that exist, in no particular order.
-    func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord]
+    /// What a search needs from the store once the index has answered, read together: the member's settings, how
+    /// many searches its users made on `day` (UTC), and those of the records with these IDs that exist, in no
+    /// particular order. One read, because on a store that every search writes to (its log), each read begins cold
+    /// and costs more than the few rows it reads.
+    func searchContext(member: MemberCode, on day: CalendarDate, records ids: [WeaponRecord.ID]) async throws -> SearchContext
 
     /// Appends a search to the log together with its notices, in one transaction: once this returns, neither is lost.
     func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws
@@ -29,6 +32,19 @@ public protocol SearchRepository: Sendable {
     /// How many searches `member` made on `day` (UTC), or in all when `day` is `nil`. A day's count is one read of a
     /// per-day counter the log keeps in the same transaction: what the quota check on every search costs.
     func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int
+}
+
+/// What ``SearchRepository/searchContext(member:on:records:)`` reads.
+public struct SearchContext: Sendable {
+    public var settings: MemberSettings
+    public var searchesToday: Int
+    public var records: [WeaponRecord]
+
+    public init(settings: MemberSettings, searchesToday: Int, records: [WeaponRecord]) {
+        self.settings = settings
+        self.searchesToday = searchesToday
+        self.records = records
+    }
 }
 
 /// One page of ``SearchRepository/entries(after:limit:)``.

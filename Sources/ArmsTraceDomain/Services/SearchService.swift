@@ -29,28 +29,34 @@ public struct SearchService: Sendable {
     ///   `.unavailable` while the index loads.
     public func search(_ request: SearchRequest, by actor: Actor) async throws -> SearchResult {
         try actor.require(.search)
-        var query = try SerialQuery(request)
-        let settings = try await repositories.members.settings(of: actor.member)
+        let query = try SerialQuery(request)
+        // The index first, at the limit asked for: the member's settings, its day's count and the candidates' records
+        // then come in one read. Matches are ranked in a fixed order, so the member's maximum taken from the best
+        // ones below is what a search at that limit returns.
+        let answer = try index.search(query, viewer: actor.member)
         let day = CalendarDate(now())
-        let used = try await repositories.searches.searchCount(member: actor.member, on: day)
-        guard used < settings.searchesPerDay else {
+        let context = try await repositories.searches.searchContext(
+            member: actor.member,
+            on: day,
+            records: (answer.matches + answer.restricted).map(\.recordID)
+        )
+        let settings = context.settings
+        guard context.searchesToday < settings.searchesPerDay else {
             throw DomainError.limitReached(
                 "\(actor.member) has made its \(settings.searchesPerDay) searches for \(day) (UTC), the quota its admin set; it resets at midnight UTC",
                 retryAfter: Int(day.startOfDay.addingTimeInterval(24 * 3600).timeIntervalSince(now()).rounded(.up))
             )
         }
-        query.limit = min(query.limit, settings.maximumCandidates)
-        let answer = try index.search(query, viewer: actor.member)
-        let stored = try await repositories.searches.records((answer.matches + answer.restricted).map(\.recordID))
-        let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let limit = min(query.limit, settings.maximumCandidates)
+        let byID = Dictionary(context.records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [SearchCandidate] = []
         // Still a match, and still hidden from the searcher, in the stored record.
-        let restricted = answer.restricted.compactMap { match -> SearchCandidate? in
+        let restricted = answer.restricted.prefix(limit).compactMap { match -> SearchCandidate? in
             guard let record = byID[match.recordID], !record.isVisible(to: actor.member) else { return nil }
             return SearchCandidate(match, record: record, query: query)
         }
         var dropped = 0
-        for match in answer.matches {
+        for match in answer.matches.prefix(limit) {
             guard let record = byID[match.recordID], record.isVisible(to: actor.member),
                 let candidate = SearchCandidate(match, record: record, query: query)
             else {

@@ -102,11 +102,29 @@ struct PostgresSearchRepository: SearchRepository {
         return entries
     }
 
-    func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {
-        guard !ids.isEmpty else { return [] }
-        return try await database.read { connection in
-            let rows = try await connection.rows("SELECT * FROM weapon_record WHERE id = ANY(\(ids.map(\.uuid)))", database.logger)
-            return try await PostgresWeaponRecordRepository.records(connection, rows: rows, database.logger)
+    func searchContext(member: MemberCode, on day: CalendarDate, records ids: [WeaponRecord.ID]) async throws -> SearchContext {
+        try await database.read { connection in
+            let quota = try await connection.rows(
+                """
+                SELECT s.searches_per_day, s.maximum_candidates,
+                    (SELECT searches FROM search_usage WHERE member_code = \(member.rawValue) AND day = \(day.description)::date) AS searches
+                FROM (SELECT 1) AS one LEFT JOIN member_settings s ON s.member_code = \(member.rawValue)
+                """,
+                database.logger
+            )
+            let row = quota.first
+            let settings =
+                if let row, let perDay = try row.optionalInt("searches_per_day"), let maximum = try row.optionalInt("maximum_candidates") {
+                    MemberSettings(searchesPerDay: perDay, maximumCandidates: maximum)
+                } else {
+                    MemberSettings.standard
+                }
+            var records: [WeaponRecord] = []
+            if !ids.isEmpty {
+                let rows = try await connection.rows("SELECT * FROM weapon_record WHERE id = ANY(\(ids.map(\.uuid)))", database.logger)
+                records = try await PostgresWeaponRecordRepository.records(connection, rows: rows, database.logger)
+            }
+            return SearchContext(settings: settings, searchesToday: try row?.optionalInt("searches") ?? 0, records: records)
         }
     }
 

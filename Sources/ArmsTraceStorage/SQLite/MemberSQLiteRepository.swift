@@ -40,13 +40,16 @@ struct MemberSQLiteRepository: MemberRepository, SQLiteRepository {
     }
 
     func settings(of member: MemberCode) async throws -> MemberSettings {
-        try await read { db in
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT searches_per_day, maximum_candidates FROM member_settings WHERE member_code = ?"),
-                arguments: [member.rawValue]
-            )
-            return row.map { MemberSettings(searchesPerDay: $0[0], maximumCandidates: $0[1]) } ?? .standard
-        }
+        try await read { db in try Self.settings(db, of: member) }
+    }
+
+    /// The member's settings, read in the caller's transaction.
+    static func settings(_ db: Database, of member: MemberCode) throws -> MemberSettings {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT searches_per_day, maximum_candidates FROM member_settings WHERE member_code = ?"),
+            arguments: [member.rawValue]
+        )
+        return row.map { MemberSettings(searchesPerDay: $0[0], maximumCandidates: $0[1]) } ?? .standard
     }
 
     func setSettings(_ settings: MemberSettings, by actor: Actor) async throws {

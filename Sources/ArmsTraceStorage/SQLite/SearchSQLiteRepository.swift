@@ -93,14 +93,23 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         }
     }
 
-    func records(_ ids: [WeaponRecord.ID]) async throws -> [WeaponRecord] {
-        guard !ids.isEmpty else { return [] }
-        return try await read { db in
-            // One statement prepared once per connection, the IDs passed as a JSON array: preparing an `IN (?, ?, …)`
-            // list for each search cost more than the lookups.
-            let statement = try db.cachedStatement(sql: "SELECT * FROM weapon_record WHERE id IN (SELECT value FROM json_each(?))")
-            return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(statement, arguments: [jsonArray(ids.map(\.description))]))
+    func searchContext(member: MemberCode, on day: CalendarDate, records ids: [WeaponRecord.ID]) async throws -> SearchContext {
+        try await read { db in
+            SearchContext(
+                settings: try MemberSQLiteRepository.settings(db, of: member),
+                searchesToday: try Self.searchCount(db, member: member, on: day),
+                records: try Self.records(db, ids)
+            )
         }
+    }
+
+    /// The records with these IDs that exist.
+    private static func records(_ db: Database, _ ids: [WeaponRecord.ID]) throws -> [WeaponRecord] {
+        guard !ids.isEmpty else { return [] }
+        // One statement prepared once per connection, the IDs passed as a JSON array: preparing an `IN (?, ?, …)`
+        // list for each search cost more than the lookups.
+        let statement = try db.cachedStatement(sql: "SELECT * FROM weapon_record WHERE id IN (SELECT value FROM json_each(?))")
+        return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(statement, arguments: [jsonArray(ids.map(\.description))]))
     }
 
     func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {
@@ -237,14 +246,17 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
 
     func searchCount(member: MemberCode, on day: CalendarDate?) async throws -> Int {
         try await read { db in
-            if let day {
-                return try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT searches FROM search_usage WHERE member_code = ? AND day = ?"),
-                    arguments: [member.rawValue, day.description]
-                ) ?? 0
-            }
+            if let day { return try Self.searchCount(db, member: member, on: day) }
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM search_log WHERE member_code = ?", arguments: [member.rawValue]) ?? 0
         }
+    }
+
+    /// The member's searches on `day`, from the per-day counter the log keeps.
+    private static func searchCount(_ db: Database, member: MemberCode, on day: CalendarDate) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT searches FROM search_usage WHERE member_code = ? AND day = ?"),
+            arguments: [member.rawValue, day.description]
+        ) ?? 0
     }
 }
 

@@ -52,6 +52,56 @@ import Testing
         #expect(byModel.make.canonical == nil && byModel.unknown == ["make"] && byModel.makerCountry == "RUS")
     }
 
+    /// A snapshot remembers its identifications and its marks' readings: the answers are the reference's own, asked
+    /// once or again, and stay so when more are asked than it keeps (it then starts again empty).
+    @Test func aSnapshotRemembersWhatTheReferenceAnswers() {
+        let snapshot = ReferenceSnapshot(contributions: ReferenceContributions())
+        let asked: [(String, String?, String?)] = [
+            ("Kalashnikov", "AKM", "7.62x39"), ("H&K", "G3", "7.62x51"), ("Acme", nil, "9mm"), ("Zastava", "M70", nil),
+        ]
+        for _ in 0..<2 {
+            for (make, model, calibre) in asked {
+                #expect(
+                    snapshot.identify(make: make, model: model, calibre: calibre) == reference.identify(make: make, model: model, calibre: calibre)
+                )
+            }
+        }
+        for index in 0..<5_000 {
+            let make = "Maker \(index)"
+            #expect(snapshot.identify(make: make, model: nil, calibre: nil) == reference.identify(make: make, model: nil, calibre: nil))
+        }
+        #expect(snapshot.identify(make: "IZH", model: "AKM", calibre: nil).make.canonical == "Kalashnikov Concern")
+
+        let marks = [
+            Marking(kind: .manufacture, text: "AKM 123456"), Marking(kind: .import, text: "KEN 19"), Marking(kind: .import, text: "KEN 2O19"),
+        ]
+        let first = MarkingCheck(
+            make: "Kalashnikov",
+            model: "AKM",
+            countryOfManufacture: nil,
+            serialNumber: "123456",
+            serialObliterated: .no,
+            importCountry: "KEN",
+            importYear: nil,
+            markings: marks,
+            under: snapshot
+        )
+        let again = MarkingCheck(
+            make: "Kalashnikov",
+            model: "AKM",
+            countryOfManufacture: nil,
+            serialNumber: "123456",
+            serialObliterated: .no,
+            importCountry: "KEN",
+            importYear: nil,
+            markings: marks,
+            under: snapshot
+        )
+        #expect(first == again)
+        #expect(first.readings == ["'KEN 19': import mark of KEN, year of import 2019"])
+        #expect(first.flags == ["import mark 'KEN 2O19' fits no published scheme of KEN"])
+    }
+
     @Test func searchesCompareThroughTheReference() {
         #expect(SearchAttributes.key("IZH", .make) == SearchAttributes.key("Kalashnikov", .make))
         #expect(SearchAttributes.key("7,62 x 39", .calibre) == SearchAttributes.key("7.62x39mm", .calibre))

@@ -23,6 +23,8 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
     }
 
     /// Checks what a record (or a trace request's copy of it) says of the weapon.
+    /// - Parameter snapshot: the reference data in force: the schemes the marks are read under and the makers whose
+    ///   country stands in for one the record leaves out (its answers remembered for the next record).
     public init(
         make: String,
         model: String?,
@@ -32,8 +34,7 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
         importCountry: String?,
         importYear: Int?,
         markings: [Marking],
-        schemes: [MarkingScheme] = ReferenceSnapshot.current.schemes,
-        reference: WeaponReference = ReferenceSnapshot.current.reference
+        under snapshot: ReferenceSnapshot = .current
     ) {
         var missing: [String] = []
         var flags: [String] = []
@@ -44,7 +45,7 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
         // Manufacture (ITI para 8 a).
         if manufacture.isEmpty { missing.append("manufacture mark") }
         if make.trimmed.isEmpty { missing.append("manufacture mark: maker") }
-        let country = countryOfManufacture ?? reference.identify(make: make, model: model, calibre: nil).makerCountry
+        let country = countryOfManufacture ?? snapshot.identify(make: make, model: model, calibre: nil).makerCountry
         if country == nil { missing.append("manufacture mark: country of manufacture") }
         if serialNumber == nil {
             missing.append(serialObliterated == .yes ? "manufacture mark: serial number (obliterated)" : "manufacture mark: serial number")
@@ -56,12 +57,11 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
         if importCountry != nil && imports.isEmpty { missing.append("import mark") }
         var markedYear = false
         for mark in imports {
-            let own = importCountry.flatMap(MemberCode.init).map { code in schemes.filter { $0.member == code && $0.kind == .import } } ?? []
-            let candidates = own.isEmpty ? schemes.filter { $0.kind == .import } : own
-            if let reading = MarkingParser.fits(mark.text, schemes: candidates).first {
+            let (reading, countryHasSchemes) = snapshot.importReading(of: mark.text, country: importCountry)
+            if let reading {
                 readings.append("'\(mark.text)': \(reading.summary)")
                 markedYear = markedYear || reading.parts.contains { $0.kind == .year }
-            } else if let importCountry, !own.isEmpty {
+            } else if let importCountry, countryHasSchemes {
                 flags.append("import mark '\(mark.text)' fits no published scheme of \(importCountry)")
             }
         }
@@ -69,7 +69,7 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
 
         // State and civilian-transfer marks, read where a scheme fits.
         for mark in markings where mark.kind == .state {
-            if let reading = MarkingParser.fits(mark.text, schemes: schemes.filter { $0.kind == .state || $0.kind == .civilianTransfer }).first {
+            if let reading = snapshot.stateReading(of: mark.text) {
                 readings.append("'\(mark.text)': \(reading.summary)")
             }
         }

@@ -204,7 +204,7 @@ public enum Sharing: Sendable, Equatable, Codable {
 extension WeaponRecord.Details {
     /// How the reference reads the make, model and calibre as typed in force (``ReferenceSnapshot/current``).
     public var identification: Identification {
-        ReferenceSnapshot.current.reference.identify(make: make, model: model, calibre: calibre)
+        ReferenceSnapshot.current.identify(make: make, model: model, calibre: calibre)
     }
 }
 

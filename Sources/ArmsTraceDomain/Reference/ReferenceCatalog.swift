@@ -86,6 +86,7 @@ public struct ReferenceSnapshot: Sendable {
     public let schemes: [MarkingScheme]
     public let reference: WeaponReference
     public let contributions: ReferenceContributions
+    private let memo = ReferenceMemo()
 
     /// What ArmsTrace ships with, nothing added.
     public static let builtIn = ReferenceSnapshot(contributions: ReferenceContributions())
@@ -104,6 +105,36 @@ public struct ReferenceSnapshot: Sendable {
 
     /// The data in force for the running task.
     public static var current: ReferenceSnapshot { catalog?.snapshot ?? .builtIn }
+
+    /// ``WeaponReference/identify(make:model:calibre:)`` under this snapshot's reference, remembered.
+    public func identify(make: String, model: String?, calibre: String?) -> Identification {
+        memo.identification(.init(make: make, model: model, calibre: calibre)) {
+            reference.identify(make: make, model: model, calibre: calibre)
+        }
+    }
+
+    /// The first reading of an import mark under the import schemes of `country`, or under every country's when it
+    /// has none; and whether it has any. Remembered.
+    func importReading(of mark: String, country: String?) -> (parse: MarkingParse?, countryHasSchemes: Bool) {
+        let year = Calendar.utc.component(.year, from: Date())
+        let reading = memo.reading(.init(mark: mark, kind: .import, country: country, year: year)) {
+            let own = country.flatMap(MemberCode.init).map { code in schemes.filter { $0.member == code && $0.kind == .import } } ?? []
+            let candidates = own.isEmpty ? schemes.filter { $0.kind == .import } : own
+            return .init(parse: MarkingParser.fits(mark, schemes: candidates).first, countryHasSchemes: !own.isEmpty)
+        }
+        return (reading.parse, reading.countryHasSchemes)
+    }
+
+    /// The first reading of a state mark under the state and civilian-transfer schemes. Remembered.
+    func stateReading(of mark: String) -> MarkingParse? {
+        let year = Calendar.utc.component(.year, from: Date())
+        return memo.reading(.init(mark: mark, kind: .state, country: nil, year: year)) {
+            .init(
+                parse: MarkingParser.fits(mark, schemes: schemes.filter { $0.kind == .state || $0.kind == .civilianTransfer }).first,
+                countryHasSchemes: false
+            )
+        }.parse
+    }
 
     /// The next version number of a member's scheme of one kind.
     public func nextVersion(of member: MemberCode, kind: MarkingScheme.Kind) -> Int {

@@ -36,8 +36,11 @@ public protocol SearchRepository: Sendable {
 
 /// What ``SearchRepository/searchContext(member:on:records:)`` reads.
 public struct SearchContext: Sendable {
+    /// The member's settings: its daily quota of searches and its maximum of candidates.
     public var settings: MemberSettings
+    /// The searches its users made on the day asked about, the one being made not counted.
     public var searchesToday: Int
+    /// Those of the records asked for that exist.
     public var records: [WeaponRecord]
 
     public init(settings: MemberSettings, searchesToday: Int, records: [WeaponRecord]) {

@@ -30,7 +30,7 @@ public struct StorageError: Error, CustomStringConvertible {
         default: break
         }
         switch error.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
+        case .SQLITE_BUSY:
             return DomainError.unavailable("the database is busy with another process's write; nothing was changed, try again in a few seconds")
         default:
             return StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")

@@ -75,28 +75,20 @@ import Testing
         let marks = [
             Marking(kind: .manufacture, text: "AKM 123456"), Marking(kind: .import, text: "KEN 19"), Marking(kind: .import, text: "KEN 2O19"),
         ]
-        let first = MarkingCheck(
-            make: "Kalashnikov",
-            model: "AKM",
-            countryOfManufacture: nil,
-            serialNumber: "123456",
-            serialObliterated: .no,
-            importCountry: "KEN",
-            importYear: nil,
-            markings: marks,
-            under: snapshot
-        )
-        let again = MarkingCheck(
-            make: "Kalashnikov",
-            model: "AKM",
-            countryOfManufacture: nil,
-            serialNumber: "123456",
-            serialObliterated: .no,
-            importCountry: "KEN",
-            importYear: nil,
-            markings: marks,
-            under: snapshot
-        )
+        let check = {
+            MarkingCheck(
+                make: "Kalashnikov",
+                model: "AKM",
+                countryOfManufacture: nil,
+                serialNumber: "123456",
+                serialObliterated: .no,
+                importCountry: "KEN",
+                importYear: nil,
+                markings: marks,
+                under: snapshot
+            )
+        }
+        let (first, again) = (check(), check())
         #expect(first == again)
         #expect(first.readings == ["'KEN 19': import mark of KEN, year of import 2019"])
         #expect(first.flags == ["import mark 'KEN 2O19' fits no published scheme of KEN"])

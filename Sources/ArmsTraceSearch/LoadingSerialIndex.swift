@@ -69,7 +69,7 @@ public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
             switch state {
             case .ready(let index, _): return index
             case .loading(let loaded, _):
-                throw DomainError.unavailable("the search index is loading (\(loaded) records so far); try again shortly")
+                throw DomainError.unavailable("the search index is loading (\(loaded) records so far); try again shortly", retryAfter: 5)
             case .failed:
                 throw DomainError.unavailable("the search index could not be loaded; the server log says why")
             }

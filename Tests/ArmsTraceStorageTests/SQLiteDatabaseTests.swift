@@ -80,8 +80,8 @@ import Testing
         do {
             try await members.create(try Member.validated(code: "UGA", name: "Uganda"))
             Issue.record("the write went through another connection's write transaction")
-        } catch DomainError.unavailable(let message) {
-            #expect(message.contains("try again"))
+        } catch DomainError.unavailable(let message, let retryAfter) {
+            #expect(message.contains("try again") && retryAfter == 5)
         }
         #expect(ContinuousClock.now - start >= .milliseconds(200), "it waited for the other write first")
         #expect(try await members.list().map(\.id.rawValue) == ["KEN"], "reads go on meanwhile")

@@ -25,8 +25,9 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case unauthenticated
     /// The change conflicts with what is stored (a duplicate key, a stale version).
     case conflict(String)
-    /// A part of the system is not ready yet (the search index while it loads); the caller should retry.
-    case unavailable(String)
+    /// A part of the system is not ready yet (the search index while it loads) or is busy (the database, held by
+    /// another process's write); `retryAfter`, when retrying is likely to succeed, says in how many seconds.
+    case unavailable(String, retryAfter: Int? = nil)
     /// The caller used up a limit (the member's daily search quota, a running export); the message says when it
     /// resets, and `retryAfter`, when known, in how many seconds to try again.
     case limitReached(String, retryAfter: Int? = nil)
@@ -43,7 +44,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden(let message): "forbidden: \(message)"
         case .unauthenticated: "authentication required"
         case .conflict(let message): "conflict: \(message)"
-        case .unavailable(let message): "unavailable: \(message)"
+        case .unavailable(let message, _): "unavailable: \(message)"
         case .limitReached(let message, _): "limit reached: \(message)"
         }
     }

@@ -31,7 +31,10 @@ public struct StorageError: Error, CustomStringConvertible {
         }
         switch error.resultCode {
         case .SQLITE_BUSY:
-            return DomainError.unavailable("the database is busy with another process's write; nothing was changed, try again in a few seconds")
+            return DomainError.unavailable(
+                "the database is busy with another process's write; nothing was changed, try again in a few seconds",
+                retryAfter: 5
+            )
         default:
             return StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
         }

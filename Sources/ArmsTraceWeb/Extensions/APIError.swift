@@ -13,10 +13,6 @@ struct APIError: Error, Sendable {
     /// For a 429 or a 503: in how many seconds to try again, sent as `Retry-After`.
     var retryAfter: Int?
 
-    /// What a 503 asks a client to wait: the search index loads in seconds, another process's write holds the
-    /// database for a few at most.
-    static let unavailableRetryAfter = 5
-
     init(status: HTTPResponse.Status, code: String, message: String, fields: [FieldError] = [], retryAfter: Int? = nil) {
         self.status = status
         self.code = code
@@ -83,8 +79,8 @@ struct APIError: Error, Sendable {
             case .unauthenticated:
                 self.init(status: .unauthorized, code: "unauthenticated", message: "send a valid API token as 'Authorization: Bearer <token>'")
             case .conflict(let message): self.init(status: .conflict, code: "conflict", message: message)
-            case .unavailable(let message):
-                self.init(status: .serviceUnavailable, code: "unavailable", message: message, retryAfter: Self.unavailableRetryAfter)
+            case .unavailable(let message, let retryAfter):
+                self.init(status: .serviceUnavailable, code: "unavailable", message: message, retryAfter: retryAfter)
             case .limitReached(let message, let retryAfter):
                 self.init(status: .tooManyRequests, code: "limit_reached", message: message, retryAfter: retryAfter)
             }

@@ -41,6 +41,8 @@ import Testing
             let result = try await service.search(SearchRequest(serial: "M908820", limit: 20), by: officer)
             #expect(result.total == 5, "five serials within two edits")
             #expect(result.candidates.count == 2, "capped at the member's maximum")
+            let best = try index.search(SerialQuery(SearchRequest(serial: "M908820", limit: 2)), viewer: officer.member).matches
+            #expect(result.candidates.map(\.record.id) == best.map(\.recordID), "the best two, as a search at that limit finds them")
         }
         await #expect(throws: DomainError.self) { try await service.search(SearchRequest(serial: "M908820"), by: officer) }
         #expect(try await service.search(SearchRequest(serial: "M908820"), by: kenya).hit, "another member's quota is its own")

@@ -57,11 +57,11 @@ public struct MarkingCheck: Sendable, Equatable, Encodable {
         if importCountry != nil && imports.isEmpty { missing.append("import mark") }
         var markedYear = false
         for mark in imports {
-            let (reading, countryHasSchemes) = snapshot.importReading(of: mark.text, country: importCountry)
-            if let reading {
+            let found = snapshot.importReading(of: mark.text, country: importCountry)
+            if let reading = found.parse {
                 readings.append("'\(mark.text)': \(reading.summary)")
                 markedYear = markedYear || reading.parts.contains { $0.kind == .year }
-            } else if let importCountry, countryHasSchemes {
+            } else if let importCountry, found.countryHasSchemes {
                 flags.append("import mark '\(mark.text)' fits no published scheme of \(importCountry)")
             }
         }

@@ -108,32 +108,26 @@ public struct ReferenceSnapshot: Sendable {
 
     /// ``WeaponReference/identify(make:model:calibre:)`` under this snapshot's reference, remembered.
     public func identify(make: String, model: String?, calibre: String?) -> Identification {
-        memo.identification(.init(make: make, model: model, calibre: calibre)) {
+        memo.identities.value(.init(make: make, model: model, calibre: calibre)) {
             reference.identify(make: make, model: model, calibre: calibre)
         }
     }
 
     /// The first reading of an import mark under the import schemes of `country`, or under every country's when it
     /// has none; and whether it has any. Remembered.
-    func importReading(of mark: String, country: String?) -> (parse: MarkingParse?, countryHasSchemes: Bool) {
-        let year = Calendar.utc.component(.year, from: Date())
-        let reading = memo.reading(.init(mark: mark, kind: .import, country: country, year: year)) {
+    func importReading(of mark: String, country: String?) -> ReferenceMemo.ImportReading {
+        memo.importReadings.value(.init(mark: mark, country: country, year: Calendar.utc.component(.year, from: Date()))) {
             let own = country.flatMap(MemberCode.init).map { code in schemes.filter { $0.member == code && $0.kind == .import } } ?? []
             let candidates = own.isEmpty ? schemes.filter { $0.kind == .import } : own
             return .init(parse: MarkingParser.fits(mark, schemes: candidates).first, countryHasSchemes: !own.isEmpty)
         }
-        return (reading.parse, reading.countryHasSchemes)
     }
 
     /// The first reading of a state mark under the state and civilian-transfer schemes. Remembered.
     func stateReading(of mark: String) -> MarkingParse? {
-        let year = Calendar.utc.component(.year, from: Date())
-        return memo.reading(.init(mark: mark, kind: .state, country: nil, year: year)) {
-            .init(
-                parse: MarkingParser.fits(mark, schemes: schemes.filter { $0.kind == .state || $0.kind == .civilianTransfer }).first,
-                countryHasSchemes: false
-            )
-        }.parse
+        memo.stateReadings.value(.init(mark: mark, country: nil, year: Calendar.utc.component(.year, from: Date()))) {
+            MarkingParser.fits(mark, schemes: schemes.filter { $0.kind == .state || $0.kind == .civilianTransfer }).first
+        }
     }
 
     /// The next version number of a member's scheme of one kind.

@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// What the reference lookups of one ``ReferenceSnapshot`` have answered, kept for the snapshot's life: its data
@@ -16,33 +15,25 @@ final class ReferenceMemo: Sendable {
         var calibre: String?
     }
 
-    struct ReadingKey: Hashable, Sendable {
-        enum Kind: Hashable, Sendable { case `import`, state }
+    /// A mark, the country whose schemes it is read under (none for state marks), and the current year, on which a
+    /// reading depends (a year of import cannot be in the future).
+    struct MarkKey: Hashable, Sendable {
         var mark: String
-        var kind: Kind
         var country: String?
-        /// A mark's reading depends on the current year (a year of import cannot be in the future).
         var year: Int
     }
 
-    /// A mark's first reading under the schemes it is read against, and whether its country has any of its own.
-    struct Reading: Sendable {
+    /// An import mark's first reading, and whether its country has schemes of its own.
+    struct ImportReading: Sendable {
         var parse: MarkingParse?
         var countryHasSchemes: Bool
     }
 
-    private let identities = Table<IdentityKey, Identification>()
-    private let readings = Table<ReadingKey, Reading>()
+    let identities = Table<IdentityKey, Identification>()
+    let importReadings = Table<MarkKey, ImportReading>()
+    let stateReadings = Table<MarkKey, MarkingParse?>()
 
-    func identification(_ key: IdentityKey, _ make: () -> Identification) -> Identification {
-        identities.value(key, make)
-    }
-
-    func reading(_ key: ReadingKey, _ make: () -> Reading) -> Reading {
-        readings.value(key, make)
-    }
-
-    private final class Table<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    final class Table<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         private let values = Mutex<[Key: Value]>([:])
 
         /// The value remembered for `key`, or the one `make` makes, remembered. `make` runs outside the lock, so two

@@ -42,17 +42,15 @@ extension RawInsertBaseline {
         let start = ContinuousClock.now
         try database.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -524288")
-            try SQLiteDatabase.withoutForeignKeyChecks(db) {
-                try db.inTransaction {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO weapon_record SELECT * FROM source.weapon_record;
-                            INSERT INTO weapon_record_share SELECT * FROM source.weapon_record_share;
-                            INSERT INTO weapon_record_history SELECT * FROM source.weapon_record_history;
-                            """
-                    )
-                    return .commit
-                }
+            try SQLiteDatabase.inImportTransaction(db) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO weapon_record SELECT * FROM source.weapon_record;
+                        INSERT INTO weapon_record_share SELECT * FROM source.weapon_record_share;
+                        INSERT INTO weapon_record_history SELECT * FROM source.weapon_record_history;
+                        """
+                )
+                return .commit
             }
         }
         return ContinuousClock.now - start

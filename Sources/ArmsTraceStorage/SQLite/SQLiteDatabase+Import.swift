@@ -109,16 +109,12 @@ extension SQLiteDatabase {
         while !finished {
             (report, job, finished) = try await writer.writeWithoutTransaction { [report, job] db in
                 var batch = (report: report, job: job, finished: false)
-                try Self.withoutForeignKeyChecks(db) {
-                    // Immediate, as GRDB's own writes: the write lock is taken at once, so that a re-import's reads
-                    // before its first write never meet another process's commit in between.
-                    try db.inTransaction(.immediate) {
-                        batch.finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &batch.report, by: actor)
-                        batch.job.advance(to: batch.report)
-                        try ImportJobRows.checkpoint(db, batch.job, finished: batch.finished)
-                        if batch.finished { try AuditChain.append(db, .imported(batch.report, by: actor)) }
-                        return .commit
-                    }
+                try Self.inImportTransaction(db) {
+                    batch.finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &batch.report, by: actor)
+                    batch.job.advance(to: batch.report)
+                    try ImportJobRows.checkpoint(db, batch.job, finished: batch.finished)
+                    if batch.finished { try AuditChain.append(db, .imported(batch.report, by: actor)) }
+                    return .commit
                 }
                 return batch
             }
@@ -143,53 +139,53 @@ extension SQLiteDatabase {
     ) async throws -> (ImportReport, ImportJob, Bool)? {
         try await writer.writeWithoutTransaction { db in
             var first: (ImportReport, ImportJob, Bool)?
-            try Self.withoutForeignKeyChecks(db) {
-                try db.inTransaction(.immediate) {
-                    guard try !ImportJobRows.anyUnfinished(db, member: actor.member) else { return .rollback }
-                    var job = ImportJob.new()
-                    var report = ImportReport(rows: 0, continuing: job)
-                    var finished = false
-                    do {
-                        repeat {
-                            finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &report, by: actor)
-                        } while !finished && !check.isDone
-                    } catch {
-                        // A row that cannot be stored failed the check too, whose report says where.
-                        if let (checked, _) = try? check.wait(), !checked.accepted { throw RollBack(report: checked) }
-                        throw error
-                    }
-                    let (checked, fileHash) = try check.wait()
-                    guard checked.accepted else { throw RollBack(report: checked) }
-                    report.rows = checked.rows
-                    job.advance(to: report)
-                    try ImportJobRows.begin(
-                        db,
-                        job,
-                        member: actor.member,
-                        fileHash: fileHash ?? "",
-                        rows: checked.rows,
-                        finished: finished,
-                        by: actor
-                    )
-                    if finished { try AuditChain.append(db, .imported(report, by: actor)) }
-                    first = (report, job, finished)
-                    return .commit
+            try Self.inImportTransaction(db) {
+                guard try !ImportJobRows.anyUnfinished(db, member: actor.member) else { return .rollback }
+                var job = ImportJob.new()
+                var report = ImportReport(rows: 0, continuing: job)
+                var finished = false
+                do {
+                    repeat {
+                        finished = try Self.store(db, from: reader, rows: options.batchRows, job: job, into: &report, by: actor)
+                    } while !finished && !check.isDone
+                } catch {
+                    // A row that cannot be stored failed the check too, whose report says where.
+                    if let (checked, _) = try? check.wait(), !checked.accepted { throw RollBack(report: checked) }
+                    throw error
                 }
+                let (checked, fileHash) = try check.wait()
+                guard checked.accepted else { throw RollBack(report: checked) }
+                report.rows = checked.rows
+                job.advance(to: report)
+                try ImportJobRows.begin(
+                    db,
+                    job,
+                    member: actor.member,
+                    fileHash: fileHash ?? "",
+                    rows: checked.rows,
+                    finished: finished,
+                    by: actor
+                )
+                if finished { try AuditChain.append(db, .imported(report, by: actor)) }
+                first = (report, job, finished)
+                return .commit
             }
             return first
         }
     }
 
-    /// Runs `body`, a transaction of the import, with SQLite's foreign key checks off on the writer's connection,
-    /// which no other statement uses meanwhile; they are back on before anything else can write.
+    /// Runs `body` as one transaction of the import: immediate, as GRDB's own writes (the write lock is taken at
+    /// once, so that a re-import's reads before its first write never meet another process's commit in between),
+    /// and with SQLite's foreign key checks off on the writer's connection, which no other statement uses meanwhile;
+    /// they are back on before anything else can write.
     ///
     /// The checks found nothing to refuse, and cost more than half of SQLite's time for a new record (a lookup in
     /// another table's index for each reference): what the import writes refers by construction to rows that exist,
     /// the owner and the members of a sharing list checked against the members when the file was, and a history
     /// entry or sharing list to the record written just before it.
-    static func withoutForeignKeyChecks(_ db: Database, _ body: () throws -> Void) throws {
+    static func inImportTransaction(_ db: Database, _ body: () throws -> Database.TransactionCompletion) throws {
         try db.execute(sql: "PRAGMA foreign_keys = OFF")
-        let result = Result { try body() }
+        let result = Result { try db.inTransaction(.immediate, body) }
         try db.execute(sql: "PRAGMA foreign_keys = ON")
         try result.get()
     }

@@ -258,4 +258,44 @@ import Testing
         }
         #expect(kept.values.map { $0.byStatusAndCategory.values.reduce(0, +) }.reduce(0, +) == 500)
     }
+
+    /// A database of the release before keeps its records when the checks of the tables written in bulk become
+    /// comparisons (SQLite builds a temporary b-tree for a list of three values or more on every row), and the
+    /// comparisons refuse what the lists refused; the file's other connections read the new definitions.
+    @Test func checksOfTablesWrittenInBulkAreComparisonsThatStillRefuse() async throws {
+        let folder = try TemporaryFolder()
+        let database = try SQLiteDatabase(path: folder.path("checks.sqlite"))
+        try SQLiteMigrations.migrator.migrate(database.writer, upTo: "2026-11-30-21-record-counts")
+        try await database.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
+        var details = WeaponRecord.Details(externalRef: "X", category: .shotgun, make: "Mossberg", serialNumber: "U123456", status: .lost)
+        details.serialObliterated = .partly
+        let record = try await database.repositories.records.create(details, by: .commandLine(for: MemberCode("KEN")!))
+
+        try database.migrate()
+        let definitions = try await database.writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT sql FROM sqlite_schema WHERE name IN ('weapon_record', 'hit_notice', 'stock_weapon', 'stock_movement')"
+            )
+        }
+        #expect(definitions.count == 4)
+        for definition in definitions { #expect(!definition.contains(" IN ('"), "\(definition)") }
+        #expect(try await database.repositories.records.get(record.id, viewer: MemberCode("KEN")!) == record)
+        try await database.execute(
+            sql: """
+                INSERT INTO search_log (id, searched_at, member_code, channel, request, candidate_count)
+                VALUES ('s', '2026-12-01', 'KEN', 'api', '{}', 1)
+                """
+        )
+        let notice = "INSERT INTO hit_notice (id, recipient_code, record_id, search_id, source, distance) VALUES ('n', 'KEN', '\(record.id)', 's'"
+        for refused in [
+            "UPDATE weapon_record SET serial_obliterated = 'maybe'", "UPDATE weapon_record SET sharing_mode = 'nobody'", notice + ", 'guess', 0)",
+        ] {
+            let error = await #expect(throws: DatabaseError.self, "\(refused)") { try await database.execute(sql: refused) }
+            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_CHECK, "\(refused)")
+        }
+        try await database.execute(sql: "UPDATE weapon_record SET serial_obliterated = 'yes', sharing_mode = 'members'")
+        try await database.execute(sql: notice + ", 'marking', 0)")
+        #expect(try await database.pragma("integrity_check") == "ok")
+    }
 }

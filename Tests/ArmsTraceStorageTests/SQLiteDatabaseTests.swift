@@ -275,7 +275,7 @@ import Testing
         let definitions = try await database.writer.read { db in
             try String.fetchAll(
                 db,
-                sql: "SELECT sql FROM sqlite_schema WHERE name IN ('weapon_record', 'hit_notice', 'stock_weapon', 'stock_movement')"
+                sql: "SELECT sql FROM sqlite_master WHERE name IN ('weapon_record', 'hit_notice', 'stock_weapon', 'stock_movement')"
             )
         }
         #expect(definitions.count == 4)

@@ -822,14 +822,14 @@ enum SQLiteMigrations {
             let quoted = values.map { "'\($0)'" }
             let list = "\(column) IN \\(" + quoted.joined(separator: ",\\s+") + "\\)"
             let comparisons = "(" + quoted.map { "\(column) = \($0)" }.joined(separator: " OR ") + ")"
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table])
+            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
             else { throw StorageError("table \(table) is missing") }
             let matches = try NSRegularExpression(pattern: list).matches(in: sql, range: NSRange(sql.startIndex..., in: sql))
             guard matches.count == 1, let range = Range(matches[0].range, in: sql) else {
                 throw StorageError("table \(table) has \(matches.count) constraints '\(column) IN (\(quoted.joined(separator: ", ")))', not one")
             }
             try db.execute(
-                sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                sql: "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
                 arguments: [sql.replacingCharacters(in: range, with: comparisons), table]
             )
         }

@@ -834,7 +834,6 @@ enum SQLiteMigrations {
             )
         }
         try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-        try db.execute(sql: "PRAGMA writable_schema = OFF")
         db.clearSchemaCache()
     }
 }

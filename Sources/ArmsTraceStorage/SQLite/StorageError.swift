@@ -25,19 +25,16 @@ public struct StorageError: Error, CustomStringConvertible {
     /// (another process's long write: a migration, a bulk import's first batch): nothing was written, and the same
     /// call a little later will most likely succeed, so the caller is told to retry rather than shown a failure.
     static func translate(_ error: DatabaseError, conflict: String = "a record with the same key exists") -> any Error {
-        switch error.extendedResultCode {
-        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY: return DomainError.conflict(conflict)
-        default: break
+        if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            return DomainError.conflict(conflict)
         }
-        switch error.resultCode {
-        case .SQLITE_BUSY:
+        if error.resultCode == .SQLITE_BUSY {
             return DomainError.unavailable(
                 "the database is busy with another process's write; nothing was changed, try again in a few seconds",
                 retryAfter: 5
             )
-        default:
-            return StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
         }
+        return StorageError("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
     }
 }
 

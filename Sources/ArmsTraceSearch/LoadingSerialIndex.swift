@@ -42,6 +42,27 @@ public final class LoadingSerialIndex: SerialSearchIndex, Sendable {
         }
     }
 
+    /// Where the load stands: what the server's readiness check (`GET /ready`) reports.
+    public enum Status: Sendable, Equatable {
+        /// Searches answer `unavailable` until the load is done; `loaded` records are in so far.
+        case loading(loaded: Int)
+        /// Searches are answered.
+        case ready
+        /// The load failed; searches answer `unavailable` until the server restarts (the log says why).
+        case failed
+    }
+
+    /// Where the load stands now.
+    public var status: Status {
+        state.withLock { state in
+            switch state {
+            case .loading(let loaded, _): .loading(loaded: loaded)
+            case .ready: .ready
+            case .failed: .failed
+            }
+        }
+    }
+
     /// The loaded index, or `nil` while it loads.
     public var index: SerialIndex? {
         state.withLock { state in

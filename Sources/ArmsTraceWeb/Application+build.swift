@@ -216,7 +216,8 @@ package func buildRouter(
         MethodNotAllowedMiddleware(routes: served)
         ReferenceMiddleware(catalog: catalog)
     }
-    SystemController(checkHealth: repositories.checkHealth, openAPIDocument: openAPIDocument).addRoutes(to: router)
+    SystemController(checkHealth: repositories.checkHealth, searchIndexStatus: { searchIndex.status }, openAPIDocument: openAPIDocument)
+        .addRoutes(to: router)
     WebController(templates: templates, members: repositories.members, staticFiles: staticFiles).addRoutes(to: router)
     SignInController(service: signIn, templates: templates).addRoutes(to: router)
 

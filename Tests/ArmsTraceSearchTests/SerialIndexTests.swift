@@ -242,8 +242,13 @@ import Testing
         var stored: [SearchEntry]
         private var gate: CheckedContinuation<Void, Never>?
         private var open = false
+        /// Whether reading fails, as a store that does not answer.
+        private let failing: Bool
 
-        init(_ entries: [SearchEntry]) { stored = entries }
+        init(_ entries: [SearchEntry], failing: Bool = false) {
+            stored = entries
+            self.failing = failing
+        }
 
         func letGo() {
             open = true
@@ -255,6 +260,8 @@ import Testing
 
         func entries(after position: String?, limit: Int) async throws -> SearchEntryPage {
             if !open { await withCheckedContinuation { gate = $0 } }
+            struct StoreDown: Error {}
+            if failing { throw StoreDown() }
             let start = position.flatMap { Int($0) } ?? 0
             let end = min(stored.count, start + limit)
             return SearchEntryPage(entries: Array(stored[start..<end]), position: String(end), isLast: end == stored.count)
@@ -279,11 +286,13 @@ import Testing
         let load = Task { try await index.load(from: store) }
         let query = try SerialQuery(SearchRequest(serial: "QZ-0000017"))
         #expect(throws: DomainError.self) { try index.search(query, viewer: viewer) }
+        #expect(index.status == .loading(loaded: 0))
 
         let added = SearchEntry(id: .generate(), owner: viewer, sharing: .owner, category: .rifleCarbine, make: "FN Herstal", serial: "QZ0000017")
         index.upsert(added)
         await store.letGo()
-        try await load.value
+        _ = try await load.value
+        #expect(index.status == .ready)
         #expect(try index.search(query, viewer: viewer).matches.map(\.recordID) == [added.id])
         #expect(index.index?.statistics.records == entries.count + 1)
 
@@ -293,5 +302,20 @@ import Testing
         #expect(try index.search(query, viewer: viewer).total == 1)
         try await index.catchUp(from: store)
         #expect(Set(try index.search(query, viewer: viewer).matches.map(\.recordID)) == [added.id, imported.id])
+    }
+
+    /// A load that fails is reported as failed (the readiness check says so, without an invitation to retry), and
+    /// searches stay unavailable rather than answering from the part that was read.
+    @Test func aLoadThatFailsSaysSoAndSearchesStayUnavailable() async throws {
+        let entries = Array(SearchCorpus(shape: .uniform, count: 100, seed: 5, members: SerialIndexTests.members))
+        let store = PagedStore(entries, failing: true)
+        let index = LoadingSerialIndex()
+        await store.letGo()
+        await #expect(throws: (any Error).self) { try await index.load(from: store) }
+        #expect(index.status == .failed)
+        let query = try SerialQuery(SearchRequest(serial: "QZ-0000017"))
+        #expect(throws: DomainError.unavailable("the search index could not be loaded; the server log says why")) {
+            try index.search(query, viewer: SerialIndexTests.members[0])
+        }
     }
 }

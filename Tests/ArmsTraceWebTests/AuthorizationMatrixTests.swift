@@ -202,7 +202,7 @@ import Testing
     /// Routes anyone may call without a token.
     /// And the sign-in pages, which carry their own session checks (`SignInTests`).
     static let open: Set<String> = [
-        "GET /", "GET /static/app.css", "GET /static/app.js", "GET /health", "GET /api/v1/openapi.yaml", "GET /login", "POST /login",
+        "GET /", "GET /static/app.css", "GET /static/app.js", "GET /health", "GET /ready", "GET /api/v1/openapi.yaml", "GET /login", "POST /login",
         "POST /logout",
     ]
 

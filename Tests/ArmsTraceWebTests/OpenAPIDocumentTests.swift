@@ -84,7 +84,9 @@ import Yams
         )
         let router = try await buildRouter(store: world.store, searchIndex: LoadingSerialIndex())
         // The JSON API is what the document describes; the HTML pages and their files are not part of it.
-        let served = Set(router.routes.map { "\($0.method) \($0.path)" }).filter { $0.contains(" /api/") || $0.hasSuffix(" /health") }
+        let served = Set(router.routes.map { "\($0.method) \($0.path)" }).filter {
+            $0.contains(" /api/") || $0.hasSuffix(" /health") || $0.hasSuffix(" /ready")
+        }
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
     }
@@ -154,6 +156,8 @@ import Yams
             try Self.expectConforms(error, to: "Error", in: document)
             let health = try await client.execute(uri: "/health", method: .get).object
             try Self.expectConforms(health, to: "Health", in: document)
+            let ready = try await client.execute(uri: "/ready", method: .get).object
+            try Self.expectConforms(ready, to: "Readiness", in: document)
 
             let request: [String: Any] = [
                 "serial": "S612345", "make": "Norinco", "model": "Type 56", "calibre": "7.62x39mm", "category": "assault_rifle",

@@ -1,4 +1,6 @@
 import ArmsTraceDomain
+import ArmsTraceSearch
+import ArmsTraceWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,6 +25,41 @@ import Testing
         let response = try await client.execute(uri: "/api/v1/notifications", method: .get, headers: world.headers(token))
         #expect(response.status == .ok)
         return response.object["notifications"] as? [[String: Any]] ?? []
+    }
+
+    /// While the search index loads after a start the server is alive but not ready: `/health` says `ok`, `/ready`
+    /// and searches answer 503 with `Retry-After`; once it is loaded both are served. A store that does not answer
+    /// makes it not ready either.
+    @Test func readyOnceTheSearchIndexIsLoadedAndTheStoreAnswers() async throws {
+        let world = try await TestWorld.make()
+        let index = LoadingSerialIndex()
+        try await Application(router: try await buildRouter(store: world.store, searchIndex: index)).test(.router) { client in
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            let loading = try await client.execute(uri: "/ready", method: .get)
+            #expect(loading.status == .serviceUnavailable)
+            #expect(loading.headers[.retryAfter] == "5")
+            #expect(loading.object["status"] as? String == "loading")
+            #expect(loading.object["records_loaded"] as? Int == 0)
+            #expect(try await Self.search(client, world, "ken", ["serial": "5612345"]).status == .serviceUnavailable)
+
+            try await index.load(from: world.repositories.searches)
+            let ready = try await client.execute(uri: "/ready", method: .get)
+            #expect(ready.status == .ok)
+            #expect(ready.headers[.retryAfter] == nil)
+            #expect(ready.object.keys.sorted() == ["status"])
+            #expect(ready.object["status"] as? String == "ready")
+            #expect(try await Self.search(client, world, "ken", ["serial": "5612345"]).status == .ok)
+        }
+
+        struct Down: Error {}
+        var repositories = world.repositories
+        repositories.checkHealth = { throw Down() }
+        let unanswering = StoreWithRepositories(base: world.store, repositories: repositories)
+        try await Application(router: try await buildRouter(store: unanswering, searchIndex: index)).test(.router) { client in
+            let down = try await client.execute(uri: "/ready", method: .get)
+            #expect(down.status == .serviceUnavailable)
+            #expect(down.object["status"] as? String == "unavailable")
+        }
     }
 
     @Test func aHitOnAnotherMembersRecordNotifiesItsOwnerOnce() async throws {

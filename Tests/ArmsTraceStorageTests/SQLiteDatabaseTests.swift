@@ -2,6 +2,7 @@ import ArmsTraceDomain
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 import Testing
 
 @testable import ArmsTraceStorage
@@ -89,6 +90,56 @@ import Testing
         try await other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
         try await members.create(try Member.validated(code: "UGA", name: "Uganda"))
         #expect(try await members.list().map(\.id.rawValue) == ["KEN", "UGA"])
+    }
+
+    /// A token's user is read on the writer connection (its page cache stays warm), which still sees at once what
+    /// another process committed: a token revoked there is refused here on the next request.
+    @Test func aTokenRevokedByAnotherProcessIsRefusedAtOnce() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("tokens.sqlite")
+        let server = try SQLiteDatabase(path: path)
+        try server.migrate()
+        try await server.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
+        let user = User(id: .generate(), member: MemberCode("KEN")!, name: "Officer", role: .admin, createdAt: Date())
+        try await server.repositories.users.create(user)
+        let issued = try await server.repositories.users.issueToken(for: user.id, name: "laptop", expiresAt: nil)
+        #expect(try await server.repositories.users.authenticate(token: issued.secret, at: Date()).id == user.id)
+
+        let command = try SQLiteDatabase(path: path)
+        #expect(try await command.repositories.users.revokeAllTokens(of: user.id, by: Actor(user, channel: .cli), at: Date()) == 1)
+        await #expect(throws: DomainError.unauthenticated) {
+            try await server.repositories.users.authenticate(token: issued.secret, at: Date())
+        }
+    }
+
+    /// While an import holds the writer connection, the reads that use it otherwise (a token's user) go to the
+    /// readers instead of waiting behind the import.
+    @Test func aTokensUserIsReadWhileAnImportHoldsTheWriter() async throws {
+        let folder = try TemporaryFolder()
+        let database = try SQLiteDatabase(path: folder.path("held.sqlite"))
+        try database.migrate()
+        try await database.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
+        let user = User(id: .generate(), member: MemberCode("KEN")!, name: "Officer", role: .officer, createdAt: Date())
+        try await database.repositories.users.create(user)
+        let issued = try await database.repositories.users.issueToken(for: user.id, name: "laptop", expiresAt: nil)
+
+        let held = DispatchSemaphore(value: 0)
+        let holding = Atomic<Bool>(false)
+        let importing = Task {
+            try await database.admission.duringBulkWrite {
+                try await database.writer.write { _ in
+                    holding.store(true, ordering: .relaxed)
+                    _ = held.wait(timeout: .now() + 10)
+                }
+            }
+        }
+        defer { held.signal() }
+        while !holding.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
+        let start = ContinuousClock.now
+        #expect(try await database.repositories.users.authenticate(token: issued.secret, at: Date()).id == user.id)
+        #expect(ContinuousClock.now - start < .seconds(5), "the read did not wait for the writer")
+        held.signal()
+        try await importing.value
     }
 
     @Test func theServersDurabilityCheckReadsTheWriter() async throws {

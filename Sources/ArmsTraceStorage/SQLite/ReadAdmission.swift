@@ -2,7 +2,7 @@ import GRDB
 import Synchronization
 
 /// Admits at most as many concurrent reads as GRDB's pool has reader connections; the others wait here,
-/// asynchronously.
+/// asynchronously. And knows when a bulk write holds the writer connection (see ``SQLiteRepository/readOnWriter(_:)``).
 ///
 /// GRDB's reader pool makes a read that finds every connection busy wait on a semaphore, blocking a dispatch thread.
 /// On Linux, with few cores, enough of those starve the threads that the busy readers need to finish, and the process
@@ -14,6 +14,8 @@ final class ReadAdmission: Sendable {
     }
 
     private let state: Mutex<State>
+    /// How many bulk writes (imports) this process runs on the writer connection now.
+    private let bulkWrites = Atomic<Int>(0)
 
     init(permits: Int) {
         state = Mutex(State(available: max(1, permits)))
@@ -25,6 +27,17 @@ final class ReadAdmission: Sendable {
         defer { release() }
         return try await body()
     }
+
+    /// Runs `body`, a write that holds the writer connection for long (an import's transactions of seconds), with
+    /// the reads that would use the writer sent to the readers meanwhile rather than queued behind it.
+    func duringBulkWrite<T>(_ body: () async throws -> T) async throws -> T {
+        bulkWrites.add(1, ordering: .relaxed)
+        defer { bulkWrites.subtract(1, ordering: .relaxed) }
+        return try await body()
+    }
+
+    /// Whether a bulk write holds the writer connection.
+    var writerIsHeldByBulkWrite: Bool { bulkWrites.load(ordering: .relaxed) > 0 }
 
     private func acquire() async {
         let admitted = state.withLock { state in
@@ -71,6 +84,32 @@ extension SQLiteRepository {
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await admission.run { try await writer.read(value) }
+        } catch let error as DatabaseError {
+            throw StorageError.translate(error)
+        }
+    }
+
+    /// A read of a few rows on the connection that writes, in a transaction of its own (one snapshot, no lock taken):
+    /// for reads on the path of every request (a token's user, a search's context).
+    ///
+    /// SQLite empties a connection's page cache when it begins a read after another connection has committed, and
+    /// every search commits its log: each read on the pool's readers started cold and read every page it touched from
+    /// the file again. The connection that commits keeps its cache, so the same read there costs a fraction (searches
+    /// over HTTP: 40-90 % more a second). It waits its turn with the writes, which wait for it in turn: reads of more
+    /// than a millisecond or so (lists, exports, reports) stay on the readers, and so does this one while an import
+    /// holds the writer (``ReadAdmission/duringBulkWrite(_:)``).
+    func readOnWriter<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if admission.writerIsHeldByBulkWrite { return try await read(value) }
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try value(db)
+                    return .commit
+                }
+                guard let result else { throw StorageError("a read on the writer connection gave no result") }
+                return result
+            }
         } catch let error as DatabaseError {
             throw StorageError.translate(error)
         }

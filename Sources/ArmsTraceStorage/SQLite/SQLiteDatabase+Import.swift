@@ -16,10 +16,12 @@ extension SQLiteDatabase {
         do {
             let members = try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM member").compactMap(MemberCode.init)) }
             guard members.contains(actor.member) else { throw DomainError.notFound(entity: "member", id: actor.member.rawValue) }
-            return try await withImportCache {
-                options.dryRun
-                    ? try await storeAndRollBack(source, members: members, by: actor, options: options)
-                    : try await store(source, members: members, by: actor, options: options)
+            return try await admission.duringBulkWrite {
+                try await withImportCache {
+                    options.dryRun
+                        ? try await storeAndRollBack(source, members: members, by: actor, options: options)
+                        : try await store(source, members: members, by: actor, options: options)
+                }
             }
         } catch let rollBack as RollBack {
             return rollBack.report

@@ -94,7 +94,7 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
     }
 
     func searchContext(member: MemberCode, on day: CalendarDate, records ids: [WeaponRecord.ID]) async throws -> SearchContext {
-        try await read { db in
+        try await readOnWriter { db in
             SearchContext(
                 settings: try MemberSQLiteRepository.settings(db, of: member),
                 searchesToday: try Self.searchCount(db, member: member, on: day),

@@ -80,7 +80,7 @@ struct SignInSQLiteRepository: SignInRepository, SQLiteRepository {
 
     func session(secret: String, at now: Date) async throws -> WebSession? {
         guard secret.hasPrefix("ws_"), secret.utf8.count < 100 else { return nil }
-        return try await read { db in
+        return try await readOnWriter { db in
             guard
                 let row = try Row.fetchOne(
                     db,

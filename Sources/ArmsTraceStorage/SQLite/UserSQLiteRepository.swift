@@ -101,7 +101,7 @@ struct UserSQLiteRepository: UserRepository, SQLiteRepository {
     func authenticate(token: String, at now: Date) async throws -> User {
         guard token.hasPrefix(TokenSecrets.prefix), token.utf8.count < 100 else { throw DomainError.unauthenticated }
         let hash = TokenSecrets.hash(token)
-        let found = try await read { db -> (user: User, expiresAt: Date?)? in
+        let found = try await readOnWriter { db -> (user: User, expiresAt: Date?)? in
             // Prepared once per connection: every API request comes through here.
             let row = try Row.fetchOne(
                 db.cachedStatement(

@@ -39,14 +39,18 @@ extension RepositoryConformance {
         let repositories = try await seeded()
         let own = try await repositories.records.create(Self.details("C1"), by: officer(Self.ken))
         let other = try await repositories.records.create(Self.details("C2", sharing: .owner), by: officer(Self.uga))
+        let listed = try await repositories.records.create(Self.details("C3", sharing: .members([Self.fra, Self.ken])), by: officer(Self.uga))
         let day = CalendarDate("2026-03-01")!
-        let ids = [own.id, other.id, WeaponRecord.ID.generate()]
+        let ids = [own.id, other.id, WeaponRecord.ID.generate(), listed.id]
 
         let first = try await repositories.searches.searchContext(member: Self.ken, on: day, records: ids)
         #expect(first.settings == .standard)
         #expect(first.searchesToday == 0)
-        #expect(Set(first.records.map(\.id)) == [own.id, other.id])
-        #expect(first.records.first { $0.id == other.id }?.details == other.details)
+        #expect(Set(first.records.map(\.id)) == [own.id, other.id, listed.id])
+        // Whole, as a record read by its ID: every field, the version, the times and the sharing list.
+        for record in [own, other, listed] {
+            #expect(first.records.first { $0.id == record.id } == record)
+        }
 
         let settings = MemberSettings(searchesPerDay: 5, maximumCandidates: 3)
         try await repositories.members.setSettings(settings, by: officer(Self.ken))

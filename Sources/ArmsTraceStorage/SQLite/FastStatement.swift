@@ -157,6 +157,18 @@ struct FastRow {
 
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
 
+    func optionalInt(_ column: Int32) -> Int? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
+    }
+
+    /// The statement's columns by name.
+    var columnIndexes: [String: Int32] {
+        Dictionary(
+            (0..<sqlite3_column_count(handle)).map { (String(cString: sqlite3_column_name(handle, $0)), $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+    }
+
     func blob(_ column: Int32) -> Data? {
         guard let bytes = sqlite3_column_blob(handle, column) else { return nil }
         return Data(bytes: bytes, count: Int(sqlite3_column_bytes(handle, column)))

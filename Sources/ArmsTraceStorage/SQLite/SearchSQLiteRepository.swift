@@ -108,8 +108,8 @@ struct SearchSQLiteRepository: SearchRepository, SQLiteRepository {
         guard !ids.isEmpty else { return [] }
         // One statement prepared once per connection, the IDs passed as a JSON array: preparing an `IN (?, ?, …)`
         // list for each search cost more than the lookups.
-        let statement = try db.cachedStatement(sql: "SELECT * FROM weapon_record WHERE id IN (SELECT value FROM json_each(?))")
-        return try WeaponRecordSQLiteRepository.records(db, rows: Row.fetchAll(statement, arguments: [jsonArray(ids.map(\.description))]))
+        let statement = try FastStatement(db, sql: "SELECT * FROM weapon_record WHERE id IN (SELECT value FROM json_each(?))")
+        return try WeaponRecordSQLiteRepository.records(db, selecting: statement) { $0.text(jsonArray(ids.map(\.description))) }
     }
 
     func log(_ search: SearchLogEntry, notices: [HitNotice]) async throws {

@@ -168,22 +168,45 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
 
     /// Turns record rows into records, reading the sharing lists of those that have one in a single query.
     static func records(_ db: Database, rows: [Row]) throws -> [WeaponRecord] {
-        let listed = rows.filter { $0["sharing_mode"] == "members" }.map { $0["id"] as String }
-        var shares: [String: [MemberCode]] = [:]
-        if !listed.isEmpty {
-            let statement = try db.cachedStatement(
-                sql: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY member_code"
-            )
-            for row in try Row.fetchAll(statement, arguments: [jsonArray(listed)]) {
-                if let code = MemberCode(row["member_code"]) { shares[row["record_id"], default: []].append(code) }
-            }
-        }
         guard let first = rows.first else { return [] }
         let indexes = Dictionary(uniqueKeysWithValues: first.columnNames.enumerated().map { ($1, $0) })
-        return try rows.map { row in try record(IndexedRow(row: row, indexes: indexes), shares: shares) }
+        var records = try rows.map { row in try record(IndexedRow(row: row, indexes: indexes)) }
+        try readSharingLists(db, &records)
+        return records
     }
 
-    private static func record(_ row: IndexedRow, shares: [String: [MemberCode]]) throws -> WeaponRecord {
+    /// The records that `statement` (a `SELECT * FROM weapon_record …`) finds, read from SQLite's current row in
+    /// place, with their sharing lists. For a search's candidates: copying each row into GRDB's `Row` and decoding
+    /// its columns through GRDB's generic accessors took a tenth of a loaded server's time.
+    static func records(_ db: Database, selecting statement: FastStatement, _ bind: (inout FastBinder) -> Void) throws -> [WeaponRecord] {
+        var records: [WeaponRecord] = []
+        var indexes: [String: Int32] = [:]
+        try statement.run(bind) { row in
+            if indexes.isEmpty { indexes = row.columnIndexes }
+            records.append(try record(IndexedFastRow(row: row, indexes: indexes)))
+        }
+        try readSharingLists(db, &records)
+        return records
+    }
+
+    /// Fills in the members each record shared with a list (`sharing_mode = 'members'`) shares with, in one query.
+    private static func readSharingLists(_ db: Database, _ records: inout [WeaponRecord]) throws {
+        let listed = records.indices.filter { index in
+            if case .members = records[index].details.sharing { true } else { false }
+        }
+        guard !listed.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: "SELECT record_id, member_code FROM weapon_record_share WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY member_code"
+        )
+        var shares: [String: [MemberCode]] = [:]
+        for row in try Row.fetchAll(statement, arguments: [jsonArray(listed.map { records[$0].id.description })]) {
+            if let code = MemberCode(row["member_code"]) { shares[row["record_id"], default: []].append(code) }
+        }
+        for index in listed { records[index].details.sharing = .members(shares[records[index].id.description] ?? []) }
+    }
+
+    /// A record from its row; one shared with a list gets an empty list, which ``readSharingLists(_:_:)`` fills in.
+    private static func record(_ row: some RecordRow) throws -> WeaponRecord {
         let id = row.text("id")
         guard let recordID = WeaponRecord.ID(id), let owner = MemberCode(row.text("owner_code")),
             let category = WeaponCategory(rawValue: row.text("category")), let status = RecordStatus(rawValue: row.text("status")),
@@ -193,7 +216,7 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             switch row.text("sharing_mode") {
             case "all": .all
             case "owner": .owner
-            default: .members(shares[id] ?? [])
+            default: .members([])
             }
         let event = WeaponRecord.Event(
             date: row.optionalText("event_date").flatMap { CalendarDate($0) },
@@ -227,15 +250,24 @@ struct WeaponRecordSQLiteRepository: WeaponRecordRepository, SQLiteRepository {
             owner: owner,
             version: row.int("version"),
             details: details,
-            createdAt: row.date("created_at"),
-            updatedAt: row.date("updated_at")
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
         )
     }
 }
 
+/// A record's row, its columns read by name.
+private protocol RecordRow {
+    func text(_ name: String) -> String
+    func optionalText(_ name: String) -> String?
+    func int(_ name: String) -> Int
+    func optionalInt(_ name: String) -> Int?
+    func date(_ name: String) throws -> Date
+}
+
 /// Reads a row's columns by name through an index built once per result set. GRDB's lookup by name compares every
 /// column name without regard to case, which dominates when an export reads a million rows.
-private struct IndexedRow {
+private struct IndexedRow: RecordRow {
     let row: Row
     let indexes: [String: Int]
 
@@ -248,6 +280,28 @@ private struct IndexedRow {
     func optionalInt(_ name: String) -> Int? { row[indexes[name]!] }
 
     func date(_ name: String) -> Date { row[indexes[name]!] }
+}
+
+/// SQLite's current row of a stepping statement, read by name through an index built once per result set, each
+/// column decoded by a concrete function. Valid only while the statement is on the row.
+private struct IndexedFastRow: RecordRow {
+    let row: FastRow
+    let indexes: [String: Int32]
+
+    func text(_ name: String) -> String { row.text(indexes[name]!) ?? "" }
+
+    func optionalText(_ name: String) -> String? { row.text(indexes[name]!) }
+
+    func int(_ name: String) -> Int { row.int(indexes[name]!) }
+
+    func optionalInt(_ name: String) -> Int? { row.optionalInt(indexes[name]!) }
+
+    func date(_ name: String) throws -> Date {
+        guard let date = Date(sqliteStatement: row.handle, index: indexes[name]!) else {
+            throw StorageError("weapon_record's \(name) is not a date: \(row.text(indexes[name]!) ?? "NULL")")
+        }
+        return date
+    }
 }
 
 /// Texts that need no escaping (record IDs, member codes) as a JSON array, for `json_each(?)`: one prepared statement

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -77,12 +78,19 @@ class Server:
             text = self.log.read()
             for member, login, password in re.findall(r"^\s+([A-Z]+)\s+at_\S+\s+(\S+) / (\S+)$", text, re.M):
                 self.logins[member] = (login, password)
-            if "listening on" in text and self.logins:
+            if "listening on" in text and self.logins and self.ready():
                 return
             if self.process.poll() is not None:
                 raise Failure("the server stopped:\n" + text)
             time.sleep(0.5)
         raise Failure("the server did not start within 5 minutes")
+
+    def ready(self):
+        """Whether the server serves every request: its search index is loaded (`GET /ready`)."""
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/ready", timeout=2).status == 200
+        except OSError:
+            return False
 
     def add_admin(self, member):
         """A new admin of `member` with a web sign-in, made at the command line as an operator would."""

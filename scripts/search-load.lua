@@ -15,14 +15,22 @@ local serials = {
   "*42557", "PX12345", "M123456", "99-123456", "SA12345", "A1234", "U999999", "G99999999", "AB123456M", "7654321",
 }
 -- NO_MATCH=1 searches serials that match nothing in the demo data instead: the same fuzzy search through the index,
--- no candidate to read and no notice to write (most searches of a hit/no-hit register).
-if os.getenv("NO_MATCH") then
-  serials = { "QXQ77QQ1", "QXQ77QQ2", "QXQ77QQ3" }
-end
-local i = 0
+-- no candidate to read and no notice to write (most searches of a hit/no-hit register). A fraction mixes the two:
+-- NO_MATCH=0.9 makes nine searches in ten match nothing.
+local nothing = { "QXQ77QQ1", "QXQ77QQ2", "QXQ77QQ3" }
+local share = tonumber(os.getenv("NO_MATCH") or "0")
+local i, matching, other = 0, 0, 0
 request = function()
   i = i + 1
-  local body = '{"serial":"' .. serials[(i % #serials) + 1] .. '"}'
+  local serial
+  if (i % 10) < share * 10 then
+    other = other + 1
+    serial = nothing[(other % #nothing) + 1]
+  else
+    matching = matching + 1
+    serial = serials[(matching % #serials) + 1]
+  end
+  local body = '{"serial":"' .. serial .. '"}'
   return wrk.format("POST", "/api/v1/searches", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",

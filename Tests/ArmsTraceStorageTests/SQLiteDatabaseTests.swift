@@ -97,12 +97,7 @@ import Testing
     @Test func aTokenRevokedByAnotherProcessIsRefusedAtOnce() async throws {
         let folder = try TemporaryFolder()
         let path = folder.path("tokens.sqlite")
-        let server = try SQLiteDatabase(path: path)
-        try server.migrate()
-        try await server.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
-        let user = User(id: .generate(), member: MemberCode("KEN")!, name: "Officer", role: .admin, createdAt: Date())
-        try await server.repositories.users.create(user)
-        let issued = try await server.repositories.users.issueToken(for: user.id, name: "laptop", expiresAt: nil)
+        let (server, user, issued) = try await Self.fileWithAnOfficersToken(path)
         #expect(try await server.repositories.users.authenticate(token: issued.secret, at: Date()).id == user.id)
 
         let command = try SQLiteDatabase(path: path)
@@ -116,12 +111,7 @@ import Testing
     /// readers instead of waiting behind the import.
     @Test func aTokensUserIsReadWhileAnImportHoldsTheWriter() async throws {
         let folder = try TemporaryFolder()
-        let database = try SQLiteDatabase(path: folder.path("held.sqlite"))
-        try database.migrate()
-        try await database.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
-        let user = User(id: .generate(), member: MemberCode("KEN")!, name: "Officer", role: .officer, createdAt: Date())
-        try await database.repositories.users.create(user)
-        let issued = try await database.repositories.users.issueToken(for: user.id, name: "laptop", expiresAt: nil)
+        let (database, user, issued) = try await Self.fileWithAnOfficersToken(folder.path("held.sqlite"))
 
         let held = DispatchSemaphore(value: 0)
         let holding = Atomic<Bool>(false)
@@ -140,6 +130,16 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(5), "the read did not wait for the writer")
         held.signal()
         try await importing.value
+    }
+
+    /// A migrated database file at `path` with Kenya, one officer and a token of theirs.
+    private static func fileWithAnOfficersToken(_ path: String) async throws -> (SQLiteDatabase, User, IssuedToken) {
+        let database = try SQLiteDatabase(path: path)
+        try database.migrate()
+        try await database.repositories.members.create(try Member.validated(code: "KEN", name: "Kenya"))
+        let user = User(id: .generate(), member: MemberCode("KEN")!, name: "Officer", role: .officer, createdAt: Date())
+        try await database.repositories.users.create(user)
+        return (database, user, try await database.repositories.users.issueToken(for: user.id, name: "laptop", expiresAt: nil))
     }
 
     @Test func theServersDurabilityCheckReadsTheWriter() async throws {
